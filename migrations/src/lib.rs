@@ -1,0 +1,20 @@
+//! Schema migrations for Keyward. Each change lives in its own file so that sea-orm records a
+//! stable name for it; old migrations must keep compiling, so none imports the live entities.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_users;
+mod m20261128_000002_create_sessions;
+mod m20261128_000003_create_api_keys;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_create_users::Migration),
+            Box::new(m20261128_000002_create_sessions::Migration),
+            Box::new(m20261128_000003_create_api_keys::Migration),
+        ]
+    }
+}

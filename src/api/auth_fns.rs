@@ -1,0 +1,69 @@
+//! Server functions behind the sign-in, registration and header UI. Same service layer as
+//! the REST handlers in `server::rest::auth`.
+use leptos::prelude::*;
+
+use super::{AppError, UserDto};
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::server::entities::users;
+    pub use crate::server::fn_context::{
+        append_header, fail, optional_user, request_headers, state,
+    };
+    pub use crate::server::services::accounts;
+    pub use crate::server::session;
+    pub use axum::http::header::SET_COOKIE;
+
+    pub fn dto(user: &users::Model) -> super::UserDto {
+        super::UserDto {
+            id: user.id.to_string(),
+            email: user.email.clone(),
+        }
+    }
+
+    pub async fn start_session(user: &users::Model) -> Result<(), super::AppError> {
+        let state = state();
+        let token = session::create(&state.db, &state.config, user.id)
+            .await
+            .map_err(fail)?;
+        append_header(SET_COOKIE, session::set_cookie(&state.config, token));
+        Ok(())
+    }
+}
+
+#[server(prefix = "/api/fn", endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<UserDto>, AppError> {
+    use ssr::*;
+    Ok(optional_user().await?.as_ref().map(dto))
+}
+
+#[server(prefix = "/api/fn", endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<UserDto, AppError> {
+    use ssr::*;
+    let user = accounts::login(&state().db, &email, &password)
+        .await
+        .map_err(fail)?;
+    start_session(&user).await?;
+    Ok(dto(&user))
+}
+
+#[server(prefix = "/api/fn", endpoint = "register")]
+pub async fn register(email: String, password: String) -> Result<UserDto, AppError> {
+    use ssr::*;
+    let user = accounts::register(&state().db, &email, &password)
+        .await
+        .map_err(fail)?;
+    start_session(&user).await?;
+    Ok(dto(&user))
+}
+
+#[server(prefix = "/api/fn", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use ssr::*;
+    let state = state();
+    if let Some(token) = session::token_from_headers(&request_headers().await?) {
+        session::destroy(&state.db, &token).await.map_err(fail)?;
+    }
+    append_header(SET_COOKIE, session::clear_cookie(&state.config));
+    Ok(())
+}

@@ -1,0 +1,84 @@
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Every failure a request can end in, each with one HTTP status and one message a person
+/// can act on. Server functions and REST handlers both return it, so the browser and the
+/// JSON API report the same thing for the same cause.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("Unauthorized")]
+    Unauthorized,
+    #[error("Invalid email or password")]
+    InvalidCredentials,
+    #[error("Missing API key")]
+    MissingApiKey,
+    #[error("Invalid API key")]
+    InvalidApiKey,
+    #[error("Cross-site request refused")]
+    CrossSite,
+    #[error("API key not found")]
+    KeyNotFound,
+    #[error("Page not found")]
+    NotFound,
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("An API key with this name already exists")]
+    DuplicateKeyName,
+    #[error("An account with this email already exists")]
+    EmailTaken,
+    #[error("Request body too large (the limit is 64 KiB)")]
+    PayloadTooLarge,
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("Too many sign-in attempts; try again in {retry_after_secs} seconds")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("The database is unavailable right now; please try again shortly")]
+    Unavailable,
+    #[error("Something went wrong on our side; please try again")]
+    Internal,
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::BadRequest(_) | AppError::DuplicateKeyName => 400,
+            AppError::Unauthorized
+            | AppError::InvalidCredentials
+            | AppError::MissingApiKey
+            | AppError::InvalidApiKey => 401,
+            AppError::CrossSite => 403,
+            AppError::KeyNotFound | AppError::NotFound => 404,
+            AppError::MethodNotAllowed(_) => 405,
+            AppError::EmailTaken => 409,
+            AppError::PayloadTooLarge => 413,
+            AppError::UnsupportedMediaType(_) => 415,
+            AppError::TooManyAttempts { .. } => 429,
+            AppError::Internal => 500,
+            AppError::Unavailable => 503,
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        AppError::BadRequest(message.into())
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(msg)
+            | ServerFnErrorErr::MissingArg(msg)
+            | ServerFnErrorErr::Deserialization(msg) => {
+                AppError::BadRequest(format!("Invalid request: {msg}"))
+            }
+            // A failed fetch in the browser: the server may be restarting or unreachable.
+            ServerFnErrorErr::Request(_) => AppError::Unavailable,
+            _ => AppError::Internal,
+        }
+    }
+}

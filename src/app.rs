@@ -1,0 +1,98 @@
+//! The HTML shell, the router and the site header.
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::StaticSegment;
+
+use crate::api::auth_fns::current_user;
+use crate::api::{AppError, UserDto};
+use crate::components::header::SiteHeader;
+use crate::components::toast::{provide_toasts, ToastRegion};
+use crate::pages::{
+    api_keys::ApiKeysPage,
+    home::HomePage,
+    login::LoginPage,
+    not_found::NotFound,
+    register::RegisterPage,
+    settings::{SettingsIndex, SettingsLayout},
+};
+
+/// The signed-in user, loaded once per page load (sign-in and sign-out reload the page).
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<UserDto>, AppError>>);
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Pages get a CSP whose only script permission is this response's nonce (carried by the
+/// hydration script) plus same-origin files and WASM compilation.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use axum::http::{header, HeaderValue};
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&policy),
+    ) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_toasts();
+    let user = Resource::new(|| (), |_| current_user());
+    provide_context(CurrentUser(user));
+
+    // Lets end-to-end tests (and curious humans) see when the WASM has taken over.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/keyward.css" />
+        <Title text="Keyward" />
+        <Router>
+            <SiteHeader />
+            <main class="page">
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=HomePage />
+                    <Route path=StaticSegment("login") view=LoginPage />
+                    <Route path=StaticSegment("register") view=RegisterPage />
+                    <ParentRoute path=StaticSegment("settings") view=SettingsLayout>
+                        <Route path=StaticSegment("") view=SettingsIndex />
+                        <Route path=StaticSegment("api-keys") view=ApiKeysPage />
+                    </ParentRoute>
+                </Routes>
+            </main>
+            <ToastRegion />
+        </Router>
+    }
+}

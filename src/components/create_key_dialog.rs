@@ -1,0 +1,102 @@
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+use crate::api::key_fns::create_key;
+use crate::api::validation::validate_key_name;
+use crate::api::CreatedApiKey;
+use crate::components::icons::Spinner;
+use crate::components::modal::Modal;
+use crate::components::reveal_key::RevealKey;
+use crate::components::toast::use_toasts;
+
+/// "Create API Key": asks for a name, then shows the new key exactly once.
+#[component]
+pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl IntoView {
+    let toasts = use_toasts();
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let created = RwSignal::new(None::<CreatedApiKey>);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        // Set synchronously, so a double click cannot send two requests.
+        if pending.get_untracked() {
+            return;
+        }
+        let valid = match validate_key_name(&name.get_untracked()) {
+            Ok(valid) => valid,
+            Err(message) => {
+                error.set(Some(message.into()));
+                return;
+            }
+        };
+        error.set(None);
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = create_key(valid).await;
+            pending.set(false);
+            match result {
+                Ok(key) => {
+                    created.set(Some(key));
+                    toasts.success("API key created!");
+                    on_changed.run(());
+                }
+                Err(err) => error.set(Some(err.to_string())),
+            }
+        });
+    };
+    // However the dialog closes, the secret is dropped from memory and the form reset.
+    let on_closed = Callback::new(move |_| {
+        created.set(None);
+        name.set(String::new());
+        error.set(None);
+        on_changed.run(());
+    });
+
+    view! {
+        <Modal open labelled_by="create-key-title" busy=pending on_closed>
+            {move || match created.get() {
+                Some(key) => view! {
+                    <RevealKey
+                        title_id="create-key-title"
+                        title="API Key Created!"
+                        description="Copy this key now. You won't be able to see it again."
+                        full_key=key.full_key
+                        on_done=Callback::new(move |_| open.set(false))
+                    />
+                }.into_any(),
+                None => view! {
+                    <h2 id="create-key-title" class="modal-title">"Create API Key"</h2>
+                    <p class="muted">"Give your API key a name to help you identify it later."</p>
+                    <form on:submit=submit novalidate>
+                        <label for="key-name">"Name"</label>
+                        <input
+                            id="key-name"
+                            name="name"
+                            type="text"
+                            autocomplete="off"
+                            autofocus
+                            placeholder="e.g., Zapier, Scripts, Testing"
+                            aria-invalid=move || error.get().is_some().to_string()
+                            aria-describedby="key-name-error"
+                            prop:value=move || name.get()
+                            on:input=move |ev| name.set(event_target_value(&ev))
+                            disabled=move || pending.get()
+                        />
+                        <p id="key-name-error" class="form-error" role="alert">{move || error.get()}</p>
+                        <div class="modal-actions">
+                            <button type="button" class="btn" on:click=move |_| open.set(false) disabled=move || pending.get()>
+                                "Cancel"
+                            </button>
+                            <button type="submit" class="btn primary" disabled=move || pending.get()>
+                                <Show when=move || pending.get()><Spinner /></Show>
+                                "Create Key"
+                            </button>
+                        </div>
+                    </form>
+                }.into_any(),
+            }}
+        </Modal>
+    }
+}

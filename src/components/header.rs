@@ -1,0 +1,47 @@
+use leptos::prelude::*;
+
+use crate::api::auth_fns::logout;
+use crate::app::CurrentUser;
+use crate::browser::go_to;
+use crate::components::icons::KeyIcon;
+use crate::components::toast::use_toasts;
+
+/// Site header: brand, and either the signed-in email with "Sign out" or sign-in links.
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let CurrentUser(user) = expect_context::<CurrentUser>();
+    let toasts = use_toasts();
+    let signing_out = RwSignal::new(false);
+    let sign_out = move |_| {
+        signing_out.set(true);
+        leptos::task::spawn_local(async move {
+            match logout().await {
+                Ok(()) => go_to("/login"),
+                Err(err) => {
+                    signing_out.set(false);
+                    toasts.error(err.to_string());
+                }
+            }
+        });
+    };
+    view! {
+        <header class="site-header">
+            <a href="/" class="brand"><KeyIcon />" Keyward"</a>
+            <nav class="account" aria-label="Account">
+                <Transition fallback=|| ()>
+                    {move || user.get().map(|result| match result {
+                        Ok(Some(user)) => view! {
+                            <span class="email">{user.email}</span>
+                            <a href="/settings">"Settings"</a>
+                            <button class="btn ghost" on:click=sign_out disabled=move || signing_out.get()>"Sign out"</button>
+                        }.into_any(),
+                        _ => view! {
+                            <a href="/login">"Sign in"</a>
+                            <a href="/register" class="btn primary small">"Create account"</a>
+                        }.into_any(),
+                    })}
+                </Transition>
+            </nav>
+        </header>
+    }
+}

@@ -1,0 +1,47 @@
+use leptos::prelude::*;
+
+use crate::api::ApiKeySummary;
+use crate::components::icons::RefreshIcon;
+use crate::components::timestamp::{LastUsed, LocalDate};
+
+/// The user's keys: name, masked key, dates, and a Regenerate action per row.
+#[component]
+pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>) -> impl IntoView {
+    let rows = keys
+        .into_iter()
+        .map(|key| {
+            let label = format!("Regenerate {}", key.name);
+            let for_click = key.clone();
+            view! {
+                <tr>
+                    <td class="name" data-label="Name">{key.name}</td>
+                    <td data-label="Key"><code class="masked">{key.masked_key}</code></td>
+                    <td data-label="Created"><LocalDate iso=key.created_at /></td>
+                    <td data-label="Last Used"><LastUsed iso=key.last_used_at /></td>
+                    <td class="actions" data-label="Actions">
+                        <button type="button" class="btn small" aria-label=label on:click=move |_| on_regenerate.run(for_click.clone())>
+                            <RefreshIcon />
+                            "Regenerate"
+                        </button>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="keys">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Key"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Last Used"</th>
+                        <th scope="col" class="actions">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,10 @@
+pub mod copy_button;
+pub mod create_key_dialog;
+pub mod header;
+pub mod icons;
+pub mod key_table;
+pub mod modal;
+pub mod regenerate_dialog;
+pub mod reveal_key;
+pub mod timestamp;
+pub mod toast;

@@ -1,0 +1,21 @@
+//! Keyward: a self-hosted API key manager.
+//!
+//! `api` and the UI modules compile for both the server and the WASM client; everything
+//! under `server` (database, password hashing, HTTP adapters) exists only with `ssr`.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+mod browser;
+mod components;
+mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

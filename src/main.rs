@@ -1,0 +1,43 @@
+use std::process::ExitCode;
+
+use keyward::server::{app, config::Config, db, services::accounts, state::AppState};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let config = Config::load().map_err(|e| format!("configuration: {e}"))?;
+    let backend = config
+        .database_url
+        .split(':')
+        .next()
+        .unwrap_or("?")
+        .to_owned();
+    let db = db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the {backend} database: {e}"))?;
+    tokio::task::spawn_blocking(accounts::warm_up)
+        .await
+        .map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
+    tracing::info!(addr = %config.site_addr, database = %backend, "Keyward listening on http://{}", config.site_addr);
+    app::serve(listener, AppState::new(config, db))
+        .await
+        .map_err(|e| e.to_string())
+}

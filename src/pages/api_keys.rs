@@ -1,0 +1,60 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::key_fns::list_keys;
+use crate::api::ApiKeySummary;
+use crate::components::create_key_dialog::CreateKeyDialog;
+use crate::components::icons::{KeyIcon, PlusIcon, Spinner};
+use crate::components::key_table::KeyTable;
+use crate::components::regenerate_dialog::RegenerateDialog;
+
+/// Settings → API Keys: the list (rendered on the server first), create and regenerate.
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let keys = Resource::new(move || version.get(), |_| list_keys());
+    let refresh = Callback::new(move |_| version.update(|v| *v += 1));
+    let create_open = RwSignal::new(false);
+    let regenerate_open = RwSignal::new(false);
+    let regenerate_target = RwSignal::new(None::<ApiKeySummary>);
+    let on_regenerate = Callback::new(move |key: ApiKeySummary| {
+        regenerate_target.set(Some(key));
+        regenerate_open.set(true);
+    });
+
+    view! {
+        <Title text="API Keys · Keyward" />
+        <div class="page-header">
+            <div>
+                <h1>"API Keys"</h1>
+                <p class="muted">"Manage API keys for external tool access"</p>
+            </div>
+            <button type="button" class="btn primary" on:click=move |_| create_open.set(true)>
+                <PlusIcon />
+                "Create Key"
+            </button>
+        </div>
+        <section class="card" aria-labelledby="your-keys-title">
+            <h2 id="your-keys-title" class="card-title"><KeyIcon />" Your API Keys"</h2>
+            <p class="muted">
+                "API keys allow external tools to access your account. Keys are shown in full only once when created or regenerated."
+            </p>
+            <Transition fallback=|| view! { <div class="loading" aria-busy="true"><Spinner />" Loading API keys…"</div> }>
+                {move || keys.get().map(|result| match result {
+                    Ok(list) if list.is_empty() => view! {
+                        <div class="empty">
+                            <p>"No API keys yet."</p>
+                            <p class="muted">"Create one to get started."</p>
+                        </div>
+                    }.into_any(),
+                    Ok(list) => view! { <KeyTable keys=list on_regenerate /> }.into_any(),
+                    Err(err) => view! {
+                        <p class="form-error" role="alert">{format!("Could not load your API keys: {err}")}</p>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+        <CreateKeyDialog open=create_open on_changed=refresh />
+        <RegenerateDialog open=regenerate_open target=regenerate_target on_changed=refresh />
+    }
+}

@@ -1,0 +1,111 @@
+//! The sign-in and registration form (one component: the two differ only in wording, the
+//! server function they call, and registration's up-front checks).
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::auth_fns::{login, register};
+use crate::api::validation::{normalize_email, safe_callback, validate_new_password};
+use crate::browser::go_to;
+use crate::components::icons::Spinner;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    SignIn,
+    Register,
+}
+
+#[component]
+pub fn AuthForm(mode: AuthMode) -> impl IntoView {
+    let query = use_query_map();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let (e, p) = (email.get_untracked(), password.get_untracked());
+        if mode == AuthMode::Register {
+            if let Err(message) = normalize_email(&e).and_then(|_| validate_new_password(&p)) {
+                error.set(Some(message.into()));
+                return;
+            }
+        }
+        let target = safe_callback(query.read_untracked().get("callbackUrl").as_deref());
+        error.set(None);
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = match mode {
+                AuthMode::SignIn => login(e, p).await,
+                AuthMode::Register => register(e, p).await,
+            };
+            match result {
+                // A full load, so the header and every resource see the new session.
+                Ok(_) => go_to(&target),
+                Err(err) => {
+                    pending.set(false);
+                    error.set(Some(err.to_string()));
+                }
+            }
+        });
+    };
+
+    let (heading, submit_label, action, password_autocomplete) = match mode {
+        AuthMode::SignIn => ("Sign in", "Sign in", "/api/fn/login", "current-password"),
+        AuthMode::Register => (
+            "Create your account",
+            "Create account",
+            "/api/fn/register",
+            "new-password",
+        ),
+    };
+    view! {
+        <section class="auth-card">
+            <h1>{heading}</h1>
+            // method/action keep the password out of the URL if the WASM has not loaded.
+            <form method="post" action=action on:submit=submit novalidate>
+                <label for="email">"Email"</label>
+                <input
+                    id="email"
+                    name="email"
+                    type="email"
+                    autocomplete="email"
+                    required
+                    prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev))
+                />
+                <label for="password">"Password"</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete=password_autocomplete
+                    required
+                    aria-describedby="password-hint"
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                />
+                <p id="password-hint" class="hint">
+                    {(mode == AuthMode::Register).then_some("12 to 128 characters. A passphrase is easiest.")}
+                </p>
+                <p class="form-error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="btn primary wide" disabled=move || pending.get()>
+                    <Show when=move || pending.get()><Spinner /></Show>
+                    {submit_label}
+                </button>
+            </form>
+            {match mode {
+                AuthMode::SignIn => view! {
+                    <p class="muted switch">"New here? " <a href="/register">"Create an account"</a></p>
+                }.into_any(),
+                AuthMode::Register => view! {
+                    <p class="muted switch">"Already have an account? " <a href="/login">"Sign in"</a></p>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

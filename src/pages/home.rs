@@ -1,0 +1,26 @@
+use leptos::prelude::*;
+
+use crate::app::CurrentUser;
+
+/// Landing page: what Keyward is, and the way in.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let CurrentUser(user) = expect_context::<CurrentUser>();
+    view! {
+        <section class="hero">
+            <h1>"Keyward"</h1>
+            <p class="muted">"Create and manage the API keys your tools — Zapier, scripts, CI jobs — use to call this app."</p>
+            <Transition fallback=|| ()>
+                {move || user.get().map(|u| match u {
+                    Ok(Some(_)) => view! { <a class="btn primary" href="/settings/api-keys">"Manage API keys"</a> }.into_any(),
+                    _ => view! {
+                        <div class="hero-actions">
+                            <a class="btn primary" href="/register">"Create account"</a>
+                            <a class="btn" href="/login">"Sign in"</a>
+                        </div>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}

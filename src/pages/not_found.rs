@@ -1,0 +1,17 @@
+use leptos::prelude::*;
+
+/// Shown for any unknown path, with a real 404 status.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <section class="hero">
+            <h1>"Page not found"</h1>
+            <p class="muted">"There is nothing at this address."</p>
+            <a class="btn" href="/">"Go home"</a>
+        </section>
+    }
+}

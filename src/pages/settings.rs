@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_location;
+
+use crate::app::CurrentUser;
+use crate::browser::go_to;
+use crate::components::icons::KeyIcon;
+
+/// Settings frame with its side navigation. The server already redirects signed-out
+/// visitors; this guard covers navigation after hydration, which never reaches it.
+#[component]
+pub fn SettingsLayout() -> impl IntoView {
+    let CurrentUser(user) = expect_context::<CurrentUser>();
+    let location = use_location();
+    Effect::new(move |_| {
+        if let Some(Ok(None)) = user.get() {
+            go_to(&format!(
+                "/login?callbackUrl={}",
+                location.pathname.get_untracked()
+            ));
+        }
+    });
+    view! {
+        <div class="settings-layout">
+            <nav class="side-nav" aria-label="Settings">
+                <A href="/settings/api-keys"><KeyIcon />" API Keys"</A>
+            </nav>
+            <div class="settings-content">
+                <Outlet />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn SettingsIndex() -> impl IntoView {
+    view! {
+        <Title text="Settings · Keyward" />
+        <h1>"Settings"</h1>
+        <p class="muted">"Choose a section on the left. API Keys is where you create and rotate keys for external tools."</p>
+    }
+}

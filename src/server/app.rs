@@ -1,0 +1,124 @@
+//! Assembles the HTTP application: REST routes, Leptos pages and server functions, static
+//! files, and the middleware around them; and runs it with graceful shutdown.
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use super::middleware::{cross_site, headers, settings_guard};
+use super::rest;
+use super::session;
+use super::state::AppState;
+use crate::app::{shell, App};
+
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// The complete router, ready to serve or to drive in tests with `oneshot`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let fallback_state = state.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .merge(rest::routes())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            move || provide_context(fallback_state.clone()),
+            shell,
+        ))
+        .layer(from_fn_with_state(state.clone(), settings_guard::require_session_for_settings))
+        .layer(from_fn(cross_site::refuse_cross_site))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(from_fn(headers::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            // Method, path (no query string), status, latency and request id; never headers,
+            // so no cookie, key or Authorization value reaches the log.
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Background upkeep: flush last-used timestamps and purge expired sessions.
+pub fn spawn_maintenance(state: &AppState) -> tokio::task::JoinHandle<()> {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut flush = tokio::time::interval(Duration::from_secs(
+            state.config.last_used_flush_secs.max(1),
+        ));
+        let mut purge = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                _ = flush.tick() => {
+                    if let Err(err) = state.last_used.flush(&state.db).await {
+                        tracing::warn!(error = %err, "could not flush last-used timestamps; will retry");
+                    }
+                }
+                _ = purge.tick() => {
+                    if let Err(err) = session::purge_expired(&state.db).await {
+                        tracing::warn!(error = %err, "could not purge expired sessions");
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Serves until SIGTERM or Ctrl-C, then drains requests and writes pending last-used times.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let maintenance = spawn_maintenance(&state);
+    let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    maintenance.abort();
+    match state.last_used.flush(&state.db).await {
+        Ok(n) => tracing::info!(written = n, "flushed last-used timestamps"),
+        Err(err) => {
+            tracing::error!(error = %err, pending = state.last_used.pending_len(), "could not flush last-used timestamps at shutdown")
+        }
+    }
+    result
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

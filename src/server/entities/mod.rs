@@ -1,0 +1,4 @@
+//! sea-orm entities: the database's rows. Never serialized to clients; `api::types` are.
+pub mod api_keys;
+pub mod sessions;
+pub mod users;

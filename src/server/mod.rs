@@ -1,0 +1,16 @@
+//! Everything that runs only on the server: configuration, the database, the service layer
+//! where the rules live, and the HTTP adapters (REST handlers, middleware) around it.
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod fn_context;
+pub mod keys;
+pub mod last_used;
+pub mod middleware;
+pub mod rest;
+pub mod services;
+pub mod session;
+pub mod state;
+pub mod time;

@@ -1,0 +1,78 @@
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+
+use super::extract::{CurrentUser, JsonBody};
+use crate::api::{AppError, UserDto, UserEnvelope};
+use crate::server::entities::users;
+use crate::server::services::accounts;
+use crate::server::session;
+use crate::server::state::AppState;
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    email: String,
+    password: String,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<Credentials>,
+) -> Result<Response, AppError> {
+    let user = accounts::register(&state.db, &body.email, &body.password).await?;
+    signed_in(&state, StatusCode::CREATED, user).await
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<Credentials>,
+) -> Result<Response, AppError> {
+    let user = accounts::login(&state.db, &body.email, &body.password).await?;
+    signed_in(&state, StatusCode::OK, user).await
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if let Some(token) = session::token_from_headers(&headers) {
+        session::destroy(&state.db, &token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, session::clear_cookie(&state.config))],
+    )
+        .into_response())
+}
+
+pub async fn session(CurrentUser(user): CurrentUser) -> Json<UserEnvelope> {
+    Json(UserEnvelope {
+        user: user_dto(&user),
+    })
+}
+
+async fn signed_in(
+    state: &AppState,
+    status: StatusCode,
+    user: users::Model,
+) -> Result<Response, AppError> {
+    let token = session::create(&state.db, &state.config, user.id).await?;
+    let cookie = session::set_cookie(&state.config, token);
+    Ok((
+        status,
+        [(header::SET_COOKIE, cookie)],
+        Json(UserEnvelope {
+            user: user_dto(&user),
+        }),
+    )
+        .into_response())
+}
+
+pub fn user_dto(user: &users::Model) -> UserDto {
+    UserDto {
+        id: user.id.to_string(),
+        email: user.email.clone(),
+    }
+}

@@ -1,0 +1,4 @@
+//! The service layer: where the rules live. REST handlers and server functions are thin
+//! adapters over these functions, so the two paths cannot drift apart.
+pub mod accounts;
+pub mod api_keys;

@@ -1,0 +1,54 @@
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+use super::config::Config;
+use super::last_used::LastUsedTracker;
+
+/// Everything a request handler or server function needs, cheap to clone. Nothing here
+/// caches keys or sessions: every instance must see a regenerate or sign-out at once.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub last_used: Arc<LastUsedTracker>,
+    key_lookups: Arc<AtomicU64>,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: DatabaseConnection) -> AppState {
+        let leptos_options = LeptosOptions::builder()
+            .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "keyward".into()))
+            .site_root(config.site_root.clone())
+            .site_pkg_dir("pkg")
+            .site_addr(config.site_addr)
+            .build();
+        AppState {
+            leptos_options,
+            db,
+            last_used: Arc::new(LastUsedTracker::new()),
+            config: Arc::new(config),
+            key_lookups: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// How many API-key database lookups this process has made. Lets tests prove that a
+    /// malformed key never reaches the database.
+    pub fn key_lookups(&self) -> u64 {
+        self.key_lookups.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_key_lookup(&self) {
+        self.key_lookups.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
