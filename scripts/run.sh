@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Quick start: installs what is missing, then builds and serves Keyward at
+# http://127.0.0.1:3000 on the embedded SQLite database (data/keyward.db), no setup needed.
+# Set DATABASE_URL=postgres://... to use PostgreSQL instead.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/bootstrap.sh
+exec cargo leptos serve "$@"

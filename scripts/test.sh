@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole test suite, from a bare machine: installs what is missing, then runs
+#   1. rustfmt and clippy (-D warnings), server and client builds;
+#   2. Rust unit tests and the HTTP integration tests against a fresh PostgreSQL database;
+#   3. the integration tests again against SQLite;
+#   4. the Playwright suite in Chromium against a freshly built server.
+# Every database it creates is dropped at the end, pass or fail.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/bootstrap.sh --test
+
+PG_BASE="${KEYWARD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
+RUN_ID="r$(date +%s)$$"
+export KEYWARD_TEST_PG_URL="$PG_BASE" KEYWARD_TEST_RUN="$RUN_ID"
+E2E_DB="keyward_e2e_${RUN_ID}"
+
+drop_test_databases() {
+  psql "$PG_BASE/postgres" -XAtq -c \
+    "SELECT datname FROM pg_database WHERE datname LIKE 'keyward_t_${RUN_ID}_%' OR datname = '${E2E_DB}'" 2>/dev/null |
+    while read -r db; do
+      [ -n "$db" ] && psql "$PG_BASE/postgres" -Xq -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+    done
+}
+trap drop_test_databases EXIT
+
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+step "format and lint"
+cargo fmt --all --check
+cargo clippy --all-targets --features ssr -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+step "Rust unit + integration tests on PostgreSQL"
+KEYWARD_TEST_BACKEND=postgres cargo test --workspace --features ssr
+
+step "Rust integration tests on SQLite"
+KEYWARD_TEST_BACKEND=sqlite cargo test --features ssr --tests --test '*'
+
+step "build the app (server + WASM) for the browser tests"
+cargo leptos build
+psql "$PG_BASE/postgres" -Xq -c "CREATE DATABASE \"$E2E_DB\"" >/dev/null
+
+step "Playwright in Chromium"
+(
+  cd end2end
+  KEYWARD_BIN="$CARGO_TARGET_DIR/debug/keyward" \
+  KEYWARD_E2E_DATABASE_URL="$PG_BASE/$E2E_DB" \
+  LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-warn}" \
+    npx playwright test
+)
+step "all tests passed"
