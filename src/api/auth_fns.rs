@@ -6,11 +6,13 @@ use super::{AppError, UserDto};
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    pub use crate::server::client_ip::client_ip;
     pub use crate::server::entities::users;
     pub use crate::server::fn_context::{
         append_header, fail, optional_user, request_headers, state,
     };
     pub use crate::server::services::accounts;
+    pub use crate::server::services::login_throttle::Limits;
     pub use crate::server::session;
     pub use axum::http::header::SET_COOKIE;
 
@@ -40,7 +42,14 @@ pub async fn current_user() -> Result<Option<UserDto>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<UserDto, AppError> {
     use ssr::*;
-    let user = accounts::login(&state().db, &email, &password)
+    let state = state();
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
+    let ip = parts.map_or_else(
+        || "unknown".to_owned(),
+        |p| client_ip(&p.headers, &p.extensions, state.config.trust_forwarded_for),
+    );
+    let limits = Limits::from_config(&state.config);
+    let user = accounts::login(&state.db, limits, &ip, &email, &password)
         .await
         .map_err(fail)?;
     start_session(&user).await?;

@@ -14,6 +14,7 @@ use tracing::Level;
 
 use super::middleware::{cross_site, headers, settings_guard};
 use super::rest;
+use super::services::login_throttle;
 use super::session;
 use super::state::AppState;
 use crate::app::{shell, App};
@@ -77,6 +78,10 @@ pub fn spawn_maintenance(state: &AppState) -> tokio::task::JoinHandle<()> {
                 _ = purge.tick() => {
                     if let Err(err) = session::purge_expired(&state.db).await {
                         tracing::warn!(error = %err, "could not purge expired sessions");
+                    }
+                    let limits = login_throttle::Limits::from_config(&state.config);
+                    if let Err(err) = login_throttle::purge_expired(&state.db, limits).await {
+                        tracing::warn!(error = %err, "could not purge old sign-in failures");
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! Everything that runs only on the server: configuration, the database, the service layer
 //! where the rules live, and the HTTP adapters (REST handlers, middleware) around it.
 pub mod app;
+pub mod client_ip;
 pub mod config;
 pub mod db;
 pub mod entities;

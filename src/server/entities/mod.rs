@@ -1,4 +1,5 @@
 //! sea-orm entities: the database's rows. Never serialized to clients; `api::types` are.
 pub mod api_keys;
+pub mod login_failures;
 pub mod sessions;
 pub mod users;

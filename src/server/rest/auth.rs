@@ -1,13 +1,15 @@
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
 use super::extract::{CurrentUser, JsonBody};
 use crate::api::{AppError, UserDto, UserEnvelope};
+use crate::server::client_ip::client_ip;
 use crate::server::entities::users;
 use crate::server::services::accounts;
+use crate::server::services::login_throttle::Limits;
 use crate::server::session;
 use crate::server::state::AppState;
 
@@ -27,9 +29,13 @@ pub async fn register(
 
 pub async fn login(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: Extensions,
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, AppError> {
-    let user = accounts::login(&state.db, &body.email, &body.password).await?;
+    let ip = client_ip(&headers, &extensions, state.config.trust_forwarded_for);
+    let limits = Limits::from_config(&state.config);
+    let user = accounts::login(&state.db, limits, &ip, &body.email, &body.password).await?;
     signed_in(&state, StatusCode::OK, user).await
 }
 

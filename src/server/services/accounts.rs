@@ -10,6 +10,7 @@ use crate::api::validation::{normalize_email, validate_new_password};
 use crate::api::AppError;
 use crate::server::entities::users;
 use crate::server::error::is_unique_violation;
+use crate::server::services::login_throttle::{self, Limits};
 use crate::server::time::now;
 
 pub async fn register(
@@ -33,9 +34,32 @@ pub async fn register(
     }
 }
 
-/// Checks credentials. An unknown email is verified against a dummy hash so that it costs
-/// the same time as a wrong password and gives the same error.
+/// Checks credentials, throttled per email and per client IP. An unknown email is verified
+/// against a dummy hash so that it costs the same time as a wrong password and gives the
+/// same error.
 pub async fn login(
+    db: &DatabaseConnection,
+    limits: Limits,
+    client_ip: &str,
+    email: &str,
+    password: &str,
+) -> Result<users::Model, AppError> {
+    let throttle_key = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
+    login_throttle::check(db, limits, &throttle_key, client_ip).await?;
+    match check_credentials(db, email, password).await {
+        Ok(user) => {
+            login_throttle::reset_email(db, &throttle_key).await?;
+            Ok(user)
+        }
+        Err(AppError::InvalidCredentials) => {
+            login_throttle::record_failure(db, &throttle_key, client_ip).await?;
+            Err(AppError::InvalidCredentials)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn check_credentials(
     db: &DatabaseConnection,
     email: &str,
     password: &str,

@@ -2,3 +2,4 @@
 //! adapters over these functions, so the two paths cannot drift apart.
 pub mod accounts;
 pub mod api_keys;
+pub mod login_throttle;
