@@ -34,7 +34,7 @@ step "Rust unit + integration tests on PostgreSQL"
 KEYWARD_TEST_BACKEND=postgres cargo test --workspace --features ssr
 
 step "Rust integration tests on SQLite"
-KEYWARD_TEST_BACKEND=sqlite cargo test --features ssr --tests --test '*'
+KEYWARD_TEST_BACKEND=sqlite cargo test --features ssr --test '*'
 
 step "build the app (server + WASM) for the browser tests"
 cargo leptos build

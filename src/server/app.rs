@@ -91,17 +91,29 @@ pub fn spawn_maintenance(state: &AppState) -> tokio::task::JoinHandle<()> {
 
 /// Serves until SIGTERM or Ctrl-C, then drains requests and writes pending last-used times.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// Serves until `shutdown` completes; in-flight requests finish, then pending last-used
+/// timestamps are written so none is lost.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let maintenance = spawn_maintenance(&state);
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await;
     maintenance.abort();
     match state.last_used.flush(&state.db).await {
         Ok(n) => tracing::info!(written = n, "flushed last-used timestamps"),
-        Err(err) => {
-            tracing::error!(error = %err, pending = state.last_used.pending_len(), "could not flush last-used timestamps at shutdown")
-        }
+        Err(err) => tracing::error!(
+            error = %err,
+            pending = state.last_used.pending_len(),
+            "could not flush last-used timestamps at shutdown"
+        ),
     }
     result
 }

@@ -85,8 +85,31 @@ async fn check_credentials(
     }
 }
 
+/// Argon2 is deliberately CPU-bound (~20-50 ms a hash). Letting every core hash at once would
+/// starve everything else the server does, so at most `cores - 1` (at least one) run at a
+/// time; further sign-ins queue here, on the async side, costing nothing while they wait.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+    })
+}
+
+async fn on_hashing_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _permit = hashing_permits()
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| AppError::Internal)
+}
+
 async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
@@ -95,12 +118,11 @@ async fn hash_password(password: String) -> Result<String, AppError> {
                 AppError::Internal
             })
     })
-    .await
-    .map_err(|_| AppError::Internal)?
+    .await?
 }
 
 async fn verify_password(password: String, stored: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move || {
         let Ok(parsed) = PasswordHash::new(&stored) else {
             tracing::error!("a stored password hash does not parse");
             return false;
@@ -110,7 +132,6 @@ async fn verify_password(password: String, stored: String) -> Result<bool, AppEr
             .is_ok()
     })
     .await
-    .map_err(|_| AppError::Internal)
 }
 
 /// An argon2id hash of a random password, with the same parameters as real ones.
