@@ -6,6 +6,7 @@
 #   4. the Playwright suite in Chromium against a freshly built server.
 # Every database it creates is dropped at the end, pass or fail.
 set -euo pipefail
+shopt -s inherit_errexit 2>/dev/null || true
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/bootstrap.sh --test
 
@@ -21,9 +22,13 @@ drop_test_databases() {
       [ -n "$db" ] && psql "$PG_BASE/postgres" -Xq -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
     done
 }
-trap drop_test_databases EXIT
 
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+# Every runner's output also goes to a log, so the run ends with one total.
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"; drop_test_databases' EXIT
+counted() { "$@" 2>&1 | tee -a "$LOG"; }
 
 step "format and lint"
 cargo fmt --all --check
@@ -31,10 +36,10 @@ cargo clippy --all-targets --features ssr -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
 step "Rust unit + integration tests on PostgreSQL"
-KEYWARD_TEST_BACKEND=postgres cargo test --workspace --features ssr
+counted env KEYWARD_TEST_BACKEND=postgres cargo test --workspace --features ssr
 
 step "Rust integration tests on SQLite"
-KEYWARD_TEST_BACKEND=sqlite cargo test --features ssr --test '*'
+counted env KEYWARD_TEST_BACKEND=sqlite cargo test --features ssr --test '*'
 
 step "build the app (server + WASM) for the browser tests"
 cargo leptos build
@@ -46,6 +51,11 @@ step "Playwright in Chromium"
   KEYWARD_BIN="$CARGO_TARGET_DIR/debug/keyward" \
   KEYWARD_E2E_DATABASE_URL="$PG_BASE/$E2E_DB" \
   LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-warn}" \
-    npx playwright test
+    counted npx playwright test
 )
 step "all tests passed"
+# Rust: "test result: ok. N passed; M failed"; Playwright: "  N passed (12.3s)".
+awk '/^test result:/ { rust += $4; failed += $6 }
+     /^ +[0-9]+ passed/ { browser += $1 }
+     /^ +[0-9]+ failed/ { failed += $1 }
+     END { printf "Rust tests: %d, Playwright tests: %d\ntests: %d passed, %d failed\n", rust, browser, rust + browser, failed }' "$LOG"
