@@ -7,6 +7,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -43,7 +44,14 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(cross_site::refuse_cross_site))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(from_fn(headers::security_headers))
-        .layer(CompressionLayer::new())
+        // Only bodies worth it: compressing a 100-byte JSON answer costs more CPU (brotli
+        // allocates and clears large tables) than it saves on the wire.
+        .layer(CompressionLayer::new().compress_when(
+            SizeAbove::new(1024)
+                .and(NotForContentType::GRPC)
+                .and(NotForContentType::IMAGES)
+                .and(NotForContentType::SSE),
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             // Method, path (no query string), status, latency and request id; never headers,

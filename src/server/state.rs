@@ -8,15 +8,18 @@ use sea_orm::DatabaseConnection;
 use super::config::Config;
 use super::last_used::LastUsedTracker;
 
-/// Everything a request handler or server function needs, cheap to clone. Nothing here
-/// caches keys or sessions: every instance must see a regenerate or sign-out at once.
+/// Everything a request handler or server function needs. Cloned for every request (axum
+/// extractors take it by value), so it is one `Arc`. Nothing here caches keys or sessions:
+/// every instance must see a regenerate or sign-out at once.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
-    pub config: Arc<Config>,
-    pub last_used: Arc<LastUsedTracker>,
-    key_lookups: Arc<AtomicU64>,
+    pub config: Config,
+    pub last_used: LastUsedTracker,
+    key_lookups: AtomicU64,
 }
 
 impl AppState {
@@ -27,13 +30,13 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.site_addr)
             .build();
-        AppState {
+        AppState(Arc::new(Shared {
             leptos_options,
             db,
-            last_used: Arc::new(LastUsedTracker::new()),
-            config: Arc::new(config),
-            key_lookups: Arc::new(AtomicU64::new(0)),
-        }
+            last_used: LastUsedTracker::new(),
+            config,
+            key_lookups: AtomicU64::new(0),
+        }))
     }
 
     /// How many API-key database lookups this process has made. Lets tests prove that a
@@ -44,6 +47,14 @@ impl AppState {
 
     pub(crate) fn count_key_lookup(&self) {
         self.key_lookups.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }
 
