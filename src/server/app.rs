@@ -13,7 +13,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::middleware::{cross_site, headers, settings_guard};
+use super::middleware::{body_limit, cross_site, headers, server_fn_status, settings_guard};
 use super::rest;
 use super::services::login_throttle;
 use super::session;
@@ -41,8 +41,10 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(from_fn_with_state(state.clone(), settings_guard::require_session_for_settings))
+        .layer(from_fn(server_fn_status::server_fn_error_status))
         .layer(from_fn(cross_site::refuse_cross_site))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(from_fn(body_limit::reject_oversized_bodies))
         .layer(from_fn(headers::security_headers))
         // Only bodies worth it: compressing a 100-byte JSON answer costs more CPU (brotli
         // allocates and clears large tables) than it saves on the wire.

@@ -1,4 +1,6 @@
 //! Cross-cutting request handling: cross-site refusal, the settings guard, security headers.
+pub mod body_limit;
 pub mod cross_site;
 pub mod headers;
+pub mod server_fn_status;
 pub mod settings_guard;
