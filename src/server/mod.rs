@@ -7,6 +7,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod fn_context;
+pub mod hashing;
 pub mod keys;
 pub mod last_used;
 pub mod middleware;

@@ -1,5 +1,5 @@
-//! Registration and sign-in. Password hashing runs on the blocking pool: argon2id with OWASP
-//! parameters takes tens of milliseconds of CPU, which must never stall the async runtime.
+//! Registration and sign-in. Password hashing runs on the dedicated low-priority threads of
+//! `server::hashing`, so argon2id's CPU cost never stalls the async runtime or key checks.
 use std::sync::OnceLock;
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
@@ -10,6 +10,7 @@ use crate::api::validation::{normalize_email, validate_new_password};
 use crate::api::AppError;
 use crate::server::entities::users;
 use crate::server::error::is_unique_violation;
+use crate::server::hashing;
 use crate::server::services::login_throttle::{self, Limits};
 use crate::server::time::now;
 
@@ -85,31 +86,8 @@ async fn check_credentials(
     }
 }
 
-/// Argon2 is deliberately CPU-bound (~20-50 ms a hash). Letting every core hash at once would
-/// starve everything else the server does, so at most `cores - 1` (at least one) run at a
-/// time; further sign-ins queue here, on the async side, costing nothing while they wait.
-fn hashing_permits() -> &'static tokio::sync::Semaphore {
-    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
-    })
-}
-
-async fn on_hashing_thread<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
-    let _permit = hashing_permits()
-        .acquire()
-        .await
-        .map_err(|_| AppError::Internal)?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|_| AppError::Internal)
-}
-
 async fn hash_password(password: String) -> Result<String, AppError> {
-    on_hashing_thread(move || {
+    hashing::run(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
@@ -122,7 +100,7 @@ async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 async fn verify_password(password: String, stored: String) -> Result<bool, AppError> {
-    on_hashing_thread(move || {
+    hashing::run(move || {
         let Ok(parsed) = PasswordHash::new(&stored) else {
             tracing::error!("a stored password hash does not parse");
             return false;
