@@ -475,3 +475,37 @@ async fn a_database_outage_gives_quick_503s_and_the_same_process_recovers() {
         .expect("no hang");
     assert_eq!(me.status, StatusCode::OK);
 }
+
+/// The hot lookups (key by hash, session by token hash) bind their parameter as text; the
+/// columns must compare with text without a cast, or PostgreSQL cannot use the index and
+/// scans the whole table on every request (a `char(64)` column did exactly that).
+#[tokio::test]
+async fn hash_lookups_can_use_their_indexes() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let db = keyward::server::db::connect(&create_postgres_database().await)
+        .await
+        .expect("connect");
+    db.execute_unprepared("SET enable_seqscan = off")
+        .await
+        .expect("set");
+    for (table, column) in [("api_keys", "key_hash"), ("sessions", "token_hash")] {
+        let sql = format!("EXPLAIN SELECT * FROM {table} WHERE {column} = $1");
+        let plan = db
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                ["0".repeat(64).into()],
+            ))
+            .await
+            .expect("explain");
+        let text: Vec<String> = plan
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(0).expect("plan line"))
+            .collect();
+        let text = text.join("\n");
+        assert!(
+            text.contains("Index"),
+            "{table}.{column} lookup cannot use an index:\n{text}"
+        );
+    }
+}

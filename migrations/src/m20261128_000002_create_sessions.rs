@@ -14,7 +14,7 @@ impl MigrationTrait for Migration {
                     // SHA-256 (hex) of the cookie token; the token itself is never stored.
                     .col(
                         ColumnDef::new(Sessions::TokenHash)
-                            .char_len(64)
+                            .string_len(64)
                             .not_null()
                             .primary_key(),
                     )

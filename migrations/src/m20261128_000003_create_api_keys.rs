@@ -14,7 +14,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(ApiKeys::Id).uuid().not_null().primary_key())
                     .col(ColumnDef::new(ApiKeys::UserId).uuid().not_null())
                     .col(ColumnDef::new(ApiKeys::Name).string_len(400).not_null())
-                    .col(ColumnDef::new(ApiKeys::KeyHash).char_len(64).not_null())
+                    .col(ColumnDef::new(ApiKeys::KeyHash).string_len(64).not_null())
                     .col(ColumnDef::new(ApiKeys::KeyPrefix).string_len(12).not_null())
                     .col(
                         ColumnDef::new(ApiKeys::CreatedAt)
