@@ -1,17 +1,15 @@
 //! Password hashing threads. Argon2id is deliberately CPU-heavy (tens of milliseconds a
 //! hash); run on tokio's blocking pool, a burst of sign-ins would take every core from key
-//! verification. Instead, `cores - 1` (at least one) dedicated threads at a lower scheduling
-//! priority do it: sign-ins get all the CPU nobody else wants and yield to request handling
-//! under contention.
+//! verification. Instead, `cores - 1` (at least one) dedicated threads under Linux's
+//! `SCHED_IDLE` policy do it: sign-ins get all the CPU nobody else wants, and a request
+//! thread that wakes up preempts them at once (CFS still gives them a small share, so
+//! sign-ins slow down under full load but are never shut out).
 use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
 
 use crate::api::AppError;
 
 type Job = Box<dyn FnOnce() + Send>;
-
-/// Linux niceness of the hashing threads: weight ~110 against 1024 for the request threads.
-const HASHING_NICE: i32 = 10;
 
 fn queue() -> &'static mpsc::Sender<Job> {
     static QUEUE: OnceLock<mpsc::Sender<Job>> = OnceLock::new();
@@ -49,10 +47,13 @@ fn queue() -> &'static mpsc::Sender<Job> {
 
 fn lower_priority() {
     #[cfg(target_os = "linux")]
-    // SAFETY: setpriority has no memory-safety preconditions; on Linux, PRIO_PROCESS with
-    // who = 0 changes only the calling thread.
+    // SAFETY: sched_setscheduler reads a valid, initialized sched_param; pid 0 means the
+    // calling thread only.
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, HASHING_NICE);
+        let param = libc::sched_param { sched_priority: 0 };
+        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
+            tracing::warn!("cannot lower the priority of a password hashing thread");
+        }
     }
 }
 
