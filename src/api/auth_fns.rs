@@ -8,9 +8,7 @@ use super::{AppError, UserDto};
 mod ssr {
     pub use crate::server::client_ip::client_ip;
     pub use crate::server::entities::users;
-    pub use crate::server::fn_context::{
-        append_header, fail, optional_user, request_headers, state,
-    };
+    pub use crate::server::fn_context::{append_header, optional_user, request_headers, state};
     pub use crate::server::services::accounts;
     pub use crate::server::services::login_throttle::Limits;
     pub use crate::server::session;
@@ -25,9 +23,7 @@ mod ssr {
 
     pub async fn start_session(user: &users::Model) -> Result<(), super::AppError> {
         let state = state();
-        let token = session::create(&state.db, &state.config, user.id)
-            .await
-            .map_err(fail)?;
+        let token = session::create(&state.db, &state.config, user.id).await?;
         append_header(SET_COOKIE, session::set_cookie(&state.config, token));
         Ok(())
     }
@@ -49,9 +45,7 @@ pub async fn login(email: String, password: String) -> Result<UserDto, AppError>
         |p| client_ip(&p.headers, &p.extensions, state.config.trust_forwarded_for),
     );
     let limits = Limits::from_config(&state.config);
-    let user = accounts::login(&state.db, limits, &ip, &email, &password)
-        .await
-        .map_err(fail)?;
+    let user = accounts::login(&state.db, limits, &ip, &email, &password).await?;
     start_session(&user).await?;
     Ok(dto(&user))
 }
@@ -59,9 +53,7 @@ pub async fn login(email: String, password: String) -> Result<UserDto, AppError>
 #[server(prefix = "/api/fn", endpoint = "register")]
 pub async fn register(email: String, password: String) -> Result<UserDto, AppError> {
     use ssr::*;
-    let user = accounts::register(&state().db, &email, &password)
-        .await
-        .map_err(fail)?;
+    let user = accounts::register(&state().db, &email, &password).await?;
     start_session(&user).await?;
     Ok(dto(&user))
 }
@@ -71,7 +63,7 @@ pub async fn logout() -> Result<(), AppError> {
     use ssr::*;
     let state = state();
     if let Some(token) = session::token_from_headers(&request_headers().await?) {
-        session::destroy(&state.db, &token).await.map_err(fail)?;
+        session::destroy(&state.db, &token).await?;
     }
     append_header(SET_COOKIE, session::clear_cookie(&state.config));
     Ok(())

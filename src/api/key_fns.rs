@@ -6,28 +6,22 @@ use super::{ApiKeySummary, AppError, CreatedApiKey};
 
 #[server(prefix = "/api/fn", endpoint = "list_keys")]
 pub async fn list_keys() -> Result<Vec<ApiKeySummary>, AppError> {
-    use crate::server::fn_context::{fail, require_user, state};
+    use crate::server::fn_context::{require_user, state};
     let user = require_user().await?;
-    crate::server::services::api_keys::list(&state().db, user.id)
-        .await
-        .map_err(fail)
+    crate::server::services::api_keys::list(&state().db, user.id).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "create_key")]
 pub async fn create_key(name: String) -> Result<CreatedApiKey, AppError> {
-    use crate::server::fn_context::{fail, require_user, state};
+    use crate::server::fn_context::{require_user, state};
     let user = require_user().await?;
-    crate::server::services::api_keys::create(&state().db, user.id, &name)
-        .await
-        .map_err(fail)
+    crate::server::services::api_keys::create(&state().db, user.id, &name).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "regenerate_key")]
 pub async fn regenerate_key(id: String) -> Result<CreatedApiKey, AppError> {
-    use crate::server::fn_context::{fail, require_user, state};
+    use crate::server::fn_context::{require_user, state};
     let user = require_user().await?;
-    let id = uuid::Uuid::parse_str(&id).map_err(|_| fail(AppError::KeyNotFound))?;
-    crate::server::services::api_keys::regenerate(&state().db, user.id, id)
-        .await
-        .map_err(fail)
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::KeyNotFound)?;
+    crate::server::services::api_keys::regenerate(&state().db, user.id, id).await
 }
