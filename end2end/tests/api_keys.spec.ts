@@ -305,3 +305,22 @@ test.describe("API keys page", () => {
     });
   });
 });
+
+test("a key's first use shows at once as a relative time, with the exact time on hover", async ({ page }) => {
+  await registerViaApi(page);
+  const key = await createKeyViaApi(page, "Used");
+  expect((await callMe(page, key)).status()).toBe(200);
+
+  await page.goto("/settings/api-keys");
+  await waitForHydration(page);
+  const row = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "Used", exact: true }) });
+  const lastUsed = row.getByRole("cell").nth(3).locator("time");
+  await expect(lastUsed).toHaveText("just now");
+  const keys = await listKeysViaApi(page);
+  expect(keys[0].lastUsedAt).not.toBeNull();
+  await expect(lastUsed).toHaveAttribute("datetime", keys[0].lastUsedAt as string);
+  // The tooltip is the localized exact time, not the raw ISO string.
+  const title = await lastUsed.getAttribute("title");
+  expect(title).toBeTruthy();
+  expect(title).not.toBe(keys[0].lastUsedAt);
+});
