@@ -97,6 +97,13 @@ export default defineConfig({
     {
       name: "chromium",
       use: { ...devices["Desktop Chrome"] },
+      testIgnore: /no_js\.spec\.ts/,
+    },
+    {
+      // Server rendering alone: what a visitor sees before (or without) the WASM.
+      name: "chromium-no-js",
+      use: { ...devices["Desktop Chrome"], javaScriptEnabled: false },
+      testMatch: /no_js\.spec\.ts/,
     },
   ],
 });

@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::StaticSegment;
+use leptos_router::{SsrMode, StaticSegment};
 
 use crate::api::auth_fns::current_user;
 use crate::api::{AppError, UserDto};
@@ -86,9 +86,12 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage />
                     <Route path=StaticSegment("login") view=LoginPage />
                     <Route path=StaticSegment("register") view=RegisterPage />
-                    <ParentRoute path=StaticSegment("settings") view=SettingsLayout>
-                        <Route path=StaticSegment("") view=SettingsIndex />
-                        <Route path=StaticSegment("api-keys") view=ApiKeysPage />
+                    // In-order rendering: the key list (and the signed-in header) arrive as
+                    // plain HTML, readable before or without the WASM, instead of through
+                    // out-of-order streaming's inline swap scripts.
+                    <ParentRoute path=StaticSegment("settings") view=SettingsLayout ssr=SsrMode::InOrder>
+                        <Route path=StaticSegment("") view=SettingsIndex ssr=SsrMode::InOrder />
+                        <Route path=StaticSegment("api-keys") view=ApiKeysPage ssr=SsrMode::InOrder />
                     </ParentRoute>
                 </Routes>
             </main>
