@@ -83,12 +83,13 @@ pub fn App() -> impl IntoView {
             <SiteHeader />
             <main class="page">
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage />
-                    <Route path=StaticSegment("login") view=LoginPage />
-                    <Route path=StaticSegment("register") view=RegisterPage />
-                    // In-order rendering: the key list (and the signed-in header) arrive as
-                    // plain HTML, readable before or without the WASM, instead of through
-                    // out-of-order streaming's inline swap scripts.
+                    // In-order rendering everywhere: the header's session state and the key
+                    // list arrive as plain HTML, readable before or without the WASM, instead
+                    // of through out-of-order streaming's inline swap scripts. Every resource
+                    // here is one indexed query, so waiting for it costs little.
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::InOrder />
                     <ParentRoute path=StaticSegment("settings") view=SettingsLayout ssr=SsrMode::InOrder>
                         <Route path=StaticSegment("") view=SettingsIndex ssr=SsrMode::InOrder />
                         <Route path=StaticSegment("api-keys") view=ApiKeysPage ssr=SsrMode::InOrder />

@@ -29,3 +29,14 @@ test("signed-out visitors are redirected by the server", async ({ page }) => {
   expect(url.searchParams.get("callbackUrl")).toBe("/settings/api-keys");
   await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
 });
+
+test("the header shows the session state without JavaScript", async ({ page }) => {
+  await page.goto("/login");
+  const header = page.getByRole("banner");
+  await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(header.getByRole("link", { name: "Create account" })).toBeVisible();
+  const email = await registerViaApi(page);
+  await page.goto("/");
+  await expect(header.getByText(email)).toBeVisible();
+  await expect(header.getByRole("button", { name: "Sign out" })).toBeVisible();
+});
