@@ -14,13 +14,6 @@ mod ssr {
     pub use crate::server::session;
     pub use axum::http::header::SET_COOKIE;
 
-    pub fn dto(user: &users::Model) -> super::UserDto {
-        super::UserDto {
-            id: user.id.to_string(),
-            email: user.email.clone(),
-        }
-    }
-
     pub async fn start_session(user: &users::Model) -> Result<(), super::AppError> {
         let state = state();
         let token = session::create(&state.db, &state.config, user.id).await?;
@@ -32,7 +25,7 @@ mod ssr {
 #[server(prefix = "/api/fn", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<UserDto>, AppError> {
     use ssr::*;
-    Ok(optional_user().await?.as_ref().map(dto))
+    Ok(optional_user().await?.as_ref().map(UserDto::from))
 }
 
 #[server(prefix = "/api/fn", endpoint = "login")]
@@ -47,7 +40,7 @@ pub async fn login(email: String, password: String) -> Result<UserDto, AppError>
     let limits = Limits::from_config(&state.config);
     let user = accounts::login(&state.db, limits, &ip, &email, &password).await?;
     start_session(&user).await?;
-    Ok(dto(&user))
+    Ok(UserDto::from(&user))
 }
 
 #[server(prefix = "/api/fn", endpoint = "register")]
@@ -55,16 +48,14 @@ pub async fn register(email: String, password: String) -> Result<UserDto, AppErr
     use ssr::*;
     let user = accounts::register(&state().db, &email, &password).await?;
     start_session(&user).await?;
-    Ok(dto(&user))
+    Ok(UserDto::from(&user))
 }
 
 #[server(prefix = "/api/fn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use ssr::*;
     let state = state();
-    if let Some(token) = session::token_from_headers(&request_headers().await?) {
-        session::destroy(&state.db, &token).await?;
-    }
+    session::destroy_from_headers(&state.db, &request_headers().await?).await?;
     append_header(SET_COOKIE, session::clear_cookie(&state.config));
     Ok(())
 }

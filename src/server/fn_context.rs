@@ -26,11 +26,7 @@ pub async fn require_user() -> Result<users::Model, AppError> {
 }
 
 pub async fn optional_user() -> Result<Option<users::Model>, AppError> {
-    let headers = request_headers().await?;
-    match session::token_from_headers(&headers) {
-        Some(token) => session::resolve(&state().db, &token).await,
-        None => Ok(None),
-    }
+    session::user_from_headers(&state().db, &request_headers().await?).await
 }
 
 pub fn append_header(name: HeaderName, value: HeaderValue) {

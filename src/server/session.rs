@@ -67,6 +67,28 @@ pub async fn resolve(
     Ok(user)
 }
 
+/// The user whose session cookie `headers` carry, if any is valid.
+pub async fn user_from_headers(
+    db: &DatabaseConnection,
+    headers: &HeaderMap,
+) -> Result<Option<users::Model>, AppError> {
+    match token_from_headers(headers) {
+        Some(token) => resolve(db, &token).await,
+        None => Ok(None),
+    }
+}
+
+/// Ends the session whose cookie `headers` carry, if there is one.
+pub async fn destroy_from_headers(
+    db: &DatabaseConnection,
+    headers: &HeaderMap,
+) -> Result<(), AppError> {
+    match token_from_headers(headers) {
+        Some(token) => destroy(db, &token).await,
+        None => Ok(()),
+    }
+}
+
 /// Ends a session: the row goes, so a copied cookie stops working too.
 pub async fn destroy(db: &DatabaseConnection, token: &str) -> Result<(), AppError> {
     sessions::Entity::delete_by_id(hash_key(token))
@@ -84,7 +106,7 @@ pub async fn purge_expired(db: &DatabaseConnection) -> Result<u64, AppError> {
     Ok(result.rows_affected)
 }
 
-pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
+fn token_from_headers(headers: &HeaderMap) -> Option<String> {
     CookieJar::from_headers(headers)
         .get(COOKIE_NAME)
         .map(|c| c.value().to_owned())

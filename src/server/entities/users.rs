@@ -41,3 +41,12 @@ impl Related<super::sessions::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl From<&Model> for crate::api::UserDto {
+    fn from(user: &Model) -> Self {
+        crate::api::UserDto {
+            id: user.id.to_string(),
+            email: user.email.clone(),
+        }
+    }
+}

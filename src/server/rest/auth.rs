@@ -43,9 +43,7 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    if let Some(token) = session::token_from_headers(&headers) {
-        session::destroy(&state.db, &token).await?;
-    }
+    session::destroy_from_headers(&state.db, &headers).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, session::clear_cookie(&state.config))],
@@ -55,7 +53,7 @@ pub async fn logout(
 
 pub async fn session(CurrentUser(user): CurrentUser) -> Json<UserEnvelope> {
     Json(UserEnvelope {
-        user: user_dto(&user),
+        user: UserDto::from(&user),
     })
 }
 
@@ -70,15 +68,8 @@ async fn signed_in(
         status,
         [(header::SET_COOKIE, cookie)],
         Json(UserEnvelope {
-            user: user_dto(&user),
+            user: UserDto::from(&user),
         }),
     )
         .into_response())
-}
-
-pub fn user_dto(user: &users::Model) -> UserDto {
-    UserDto {
-        id: user.id.to_string(),
-        email: user.email.clone(),
-    }
 }

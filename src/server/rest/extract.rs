@@ -63,8 +63,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = session::token_from_headers(&parts.headers).ok_or(AppError::Unauthorized)?;
-        session::resolve(&state.db, &token)
+        session::user_from_headers(&state.db, &parts.headers)
             .await?
             .map(CurrentUser)
             .ok_or(AppError::Unauthorized)

@@ -1,14 +1,13 @@
 //! The external API, authenticated by API key.
 use axum::Json;
 
-use super::auth::user_dto;
 use super::extract::ApiKeyAuth;
-use crate::api::{KeyIdentity, WhoAmI};
+use crate::api::{KeyIdentity, UserDto, WhoAmI};
 
 /// `GET /api/v1/me`: who the presented key belongs to; integrations call it first.
 pub async fn me(ApiKeyAuth(verified): ApiKeyAuth) -> Json<WhoAmI> {
     Json(WhoAmI {
-        user: user_dto(&verified.owner),
+        user: UserDto::from(&verified.owner),
         key: KeyIdentity {
             id: verified.key.id.to_string(),
             name: verified.key.name,
