@@ -36,6 +36,14 @@ if [ -z "${CARGO_TARGET_DIR:-}" ]; then
   fi
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
+# A reused target directory only grows (every source path and feature set adds artifacts);
+# past a bound, start it afresh rather than run the disk full.
+KW_TARGET_MAX_KB=$((25 * 1024 * 1024))
+if [ -d "$CARGO_TARGET_DIR" ] && [ "$(du -sk "$CARGO_TARGET_DIR" | cut -f1)" -gt "$KW_TARGET_MAX_KB" ]; then
+  say "$CARGO_TARGET_DIR is over 25 GiB: clearing it (the next build is a cold one)"
+  rm -rf "$CARGO_TARGET_DIR"
+  mkdir -p "$CARGO_TARGET_DIR"
+fi
 
 command -v cargo >/dev/null || { say "Rust (cargo) is required: https://rustup.rs"; exit 1; }
 

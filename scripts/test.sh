@@ -9,6 +9,8 @@ set -euo pipefail
 shopt -s inherit_errexit 2>/dev/null || true
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/bootstrap.sh --test
+# Incremental caches help edit-compile loops, not one-shot test runs, and cost gigabytes.
+export CARGO_INCREMENTAL=0
 
 PG_BASE="${KEYWARD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 RUN_ID="r$(date +%s)$$"
