@@ -284,10 +284,7 @@ async fn graceful_shutdown_flushes_pending_last_used_times() {
 #[tokio::test]
 async fn two_instances_on_one_database_behave_as_one() {
     let a = TestApp::new().await;
-    let db_b = keyward::server::db::connect(&a.url)
-        .await
-        .expect("second pool");
-    let b_router = keyward::server::app::router(AppState::new(Config::default(), db_b));
+    let (b_router, _) = a.second_instance(Config::default()).await;
     let on_b = |req| send_to(b_router.clone(), req);
 
     let cookie = a.register("twice@example.com").await;

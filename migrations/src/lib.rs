@@ -6,6 +6,7 @@ mod m20261128_000001_create_users;
 mod m20261128_000002_create_sessions;
 mod m20261128_000003_create_api_keys;
 mod m20261128_000004_create_login_failures;
+mod m20261128_000005_create_sign_up_attempts;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_create_sessions::Migration),
             Box::new(m20261128_000003_create_api_keys::Migration),
             Box::new(m20261128_000004_create_login_failures::Migration),
+            Box::new(m20261128_000005_create_sign_up_attempts::Migration),
         ]
     }
 }

@@ -6,11 +6,13 @@ use super::{AppError, UserDto};
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    pub use crate::server::client_ip::client_ip;
     pub use crate::server::entities::users;
-    pub use crate::server::fn_context::{append_header, optional_user, request_headers, state};
+    pub use crate::server::fn_context::{
+        append_header, client_ip, optional_user, request_headers, state,
+    };
     pub use crate::server::services::accounts;
     pub use crate::server::services::login_throttle::Limits;
+    pub use crate::server::services::sign_up_throttle::SignUpLimits;
     pub use crate::server::session;
     pub use axum::http::header::SET_COOKIE;
 
@@ -32,13 +34,16 @@ pub async fn current_user() -> Result<Option<UserDto>, AppError> {
 pub async fn login(email: String, password: String) -> Result<UserDto, AppError> {
     use ssr::*;
     let state = state();
-    let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
-    let ip = parts.map_or_else(
-        || "unknown".to_owned(),
-        |p| client_ip(&p.headers, &p.extensions, state.config.trust_forwarded_for),
-    );
     let limits = Limits::from_config(&state.config);
-    let user = accounts::login(&state.db, limits, &ip, &email, &password).await?;
+    let user = accounts::login(
+        &state.db,
+        &state.hashing,
+        limits,
+        &client_ip(),
+        &email,
+        &password,
+    )
+    .await?;
     start_session(&user).await?;
     Ok(UserDto::from(&user))
 }
@@ -46,7 +51,17 @@ pub async fn login(email: String, password: String) -> Result<UserDto, AppError>
 #[server(prefix = "/api/fn", endpoint = "register")]
 pub async fn register(email: String, password: String) -> Result<UserDto, AppError> {
     use ssr::*;
-    let user = accounts::register(&state().db, &email, &password).await?;
+    let state = state();
+    let limits = SignUpLimits::from_config(&state.config);
+    let user = accounts::register(
+        &state.db,
+        &state.hashing,
+        limits,
+        &client_ip(),
+        &email,
+        &password,
+    )
+    .await?;
     start_session(&user).await?;
     Ok(UserDto::from(&user))
 }
@@ -55,7 +70,7 @@ pub async fn register(email: String, password: String) -> Result<UserDto, AppErr
 pub async fn logout() -> Result<(), AppError> {
     use ssr::*;
     let state = state();
-    session::destroy_from_headers(&state.db, &request_headers().await?).await?;
+    session::destroy_from_headers(&state.db, &state.config, &request_headers().await?).await?;
     append_header(SET_COOKIE, session::clear_cookie(&state.config));
     Ok(())
 }

@@ -35,8 +35,12 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("Too many sign-in attempts; try again in {retry_after_secs} seconds")]
     TooManyAttempts { retry_after_secs: u64 },
+    #[error("Too many new accounts from your network; try again in {retry_after_secs} seconds")]
+    TooManySignUps { retry_after_secs: u64 },
     #[error("The database is unavailable right now; please try again shortly")]
     Unavailable,
+    #[error("The server is busy; please try again in a few seconds")]
+    Busy,
     #[error("Something went wrong on our side; please try again")]
     Internal,
 }
@@ -55,10 +59,26 @@ impl AppError {
             AppError::EmailTaken => 409,
             AppError::PayloadTooLarge => 413,
             AppError::UnsupportedMediaType(_) => 415,
-            AppError::TooManyAttempts { .. } => 429,
+            AppError::TooManyAttempts { .. } | AppError::TooManySignUps { .. } => 429,
             AppError::Internal => 500,
-            AppError::Unavailable => 503,
+            AppError::Unavailable | AppError::Busy => 503,
         }
+    }
+
+    /// Seconds for the `Retry-After` header: every 429 and 503 says when to come back.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts { retry_after_secs }
+            | AppError::TooManySignUps { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable => Some(5),
+            AppError::Busy => Some(2),
+            _ => None,
+        }
+    }
+
+    /// Failures of key authentication carry a `WWW-Authenticate` challenge.
+    pub fn is_api_key_challenge(&self) -> bool {
+        matches!(self, AppError::MissingApiKey | AppError::InvalidApiKey)
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {

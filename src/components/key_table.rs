@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::api::validation::display_name;
 use crate::api::ApiKeySummary;
 use crate::components::icons::RefreshIcon;
 use crate::components::timestamp::{LastUsed, LocalDate};
@@ -10,11 +11,12 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
     let rows = keys
         .into_iter()
         .map(|key| {
-            let label = format!("Regenerate {}", key.name);
+            let name = display_name(&key.name);
+            let label = format!("Regenerate {name}");
             let for_click = key.clone();
             view! {
                 <tr>
-                    <td class="name" data-label="Name">{key.name}</td>
+                    <td class="name" data-label="Name">{name}</td>
                     <td data-label="Key"><code class="masked">{key.masked_key}</code></td>
                     <td data-label="Created"><LocalDate iso=key.created_at /></td>
                     <td data-label="Last Used"><LastUsed iso=key.last_used_at /></td>

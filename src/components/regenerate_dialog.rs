@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::key_fns::regenerate_key;
+use crate::api::validation::display_name;
 use crate::api::{ApiKeySummary, CreatedApiKey};
 use crate::components::icons::Spinner;
 use crate::components::modal::Modal;
@@ -51,7 +52,12 @@ pub fn RegenerateDialog(
         target.set(None);
         on_changed.run(());
     });
-    let key_name = move || target.get().map(|k| k.name).unwrap_or_default();
+    let key_name = move || {
+        target
+            .get()
+            .map(|k| display_name(&k.name))
+            .unwrap_or_default()
+    };
 
     view! {
         <Modal open labelled_by="regenerate-key-title" busy=pending on_closed>

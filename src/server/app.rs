@@ -13,9 +13,11 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::middleware::{body_limit, cross_site, headers, server_fn_status, settings_guard};
+use super::middleware::{
+    body_limit, canonical_path, cross_site, headers, server_fn_status, settings_guard,
+};
 use super::rest;
-use super::services::login_throttle;
+use super::services::{login_throttle, sign_up_throttle};
 use super::session;
 use super::state::AppState;
 use crate::app::{shell, App};
@@ -41,8 +43,9 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(from_fn_with_state(state.clone(), settings_guard::require_session_for_settings))
+        .layer(from_fn(canonical_path::redirect_to_canonical_path))
         .layer(from_fn(server_fn_status::server_fn_error_status))
-        .layer(from_fn(cross_site::refuse_cross_site))
+        .layer(from_fn_with_state(state.clone(), cross_site::refuse_cross_site))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(from_fn(body_limit::reject_oversized_bodies))
         .layer(from_fn(headers::security_headers))
@@ -92,6 +95,10 @@ pub fn spawn_maintenance(state: &AppState) -> tokio::task::JoinHandle<()> {
                     let limits = login_throttle::Limits::from_config(&state.config);
                     if let Err(err) = login_throttle::purge_expired(&state.db, limits).await {
                         tracing::warn!(error = %err, "could not purge old sign-in failures");
+                    }
+                    let limits = sign_up_throttle::SignUpLimits::from_config(&state.config);
+                    if let Err(err) = sign_up_throttle::purge_expired(&state.db, limits).await {
+                        tracing::warn!(error = %err, "could not purge old registration attempts");
                     }
                 }
             }

@@ -20,6 +20,9 @@ pub struct Config {
     pub login_max_failures_per_email: u32,
     pub login_max_failures_per_ip: u32,
     pub login_window_secs: i64,
+    /// Registration throttling: registrations allowed per client IP within the window.
+    pub sign_up_max_per_ip: u32,
+    pub sign_up_window_secs: i64,
     /// Trust `X-Forwarded-For` for the client IP (only behind a proxy you control).
     pub trust_forwarded_for: bool,
 }
@@ -36,6 +39,8 @@ impl Default for Config {
             login_max_failures_per_email: 10,
             login_max_failures_per_ip: 50,
             login_window_secs: 15 * 60,
+            sign_up_max_per_ip: 30,
+            sign_up_window_secs: 3600,
             trust_forwarded_for: false,
         }
     }
@@ -75,6 +80,8 @@ struct FileConfig {
     api_keys: ApiKeySection,
     #[serde(default)]
     sign_in: SignInSection,
+    #[serde(default)]
+    sign_up: SignUpSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,6 +116,13 @@ struct ApiKeySection {
 struct SignInSection {
     max_failures_per_email: Option<u32>,
     max_failures_per_ip: Option<u32>,
+    window_secs: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignUpSection {
+    max_per_ip: Option<u32>,
     window_secs: Option<i64>,
 }
 
@@ -161,6 +175,8 @@ impl Config {
             .max_failures_per_ip
             .unwrap_or(c.login_max_failures_per_ip);
         c.login_window_secs = si.window_secs.unwrap_or(c.login_window_secs);
+        c.sign_up_max_per_ip = file.sign_up.max_per_ip.unwrap_or(c.sign_up_max_per_ip);
+        c.sign_up_window_secs = file.sign_up.window_secs.unwrap_or(c.sign_up_window_secs);
         Ok(c)
     }
 
@@ -193,6 +209,9 @@ impl Config {
         }
         if let Some(v) = non_empty("KEYWARD_LAST_USED_FLUSH_SECS") {
             self.last_used_flush_secs = parse("KEYWARD_LAST_USED_FLUSH_SECS", v)?;
+        }
+        if let Some(v) = non_empty("KEYWARD_SIGN_UP_MAX_PER_IP") {
+            self.sign_up_max_per_ip = parse("KEYWARD_SIGN_UP_MAX_PER_IP", v)?;
         }
         if let Some(v) = non_empty("KEYWARD_TRUST_FORWARDED_FOR") {
             self.trust_forwarded_for = parse("KEYWARD_TRUST_FORWARDED_FOR", v)?;

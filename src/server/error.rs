@@ -1,5 +1,5 @@
 //! How an `AppError` becomes an HTTP response, and how database failures become `AppError`s.
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
@@ -15,23 +15,23 @@ impl IntoResponse for AppError {
             Json(serde_json::json!({ "error": self.to_string() })),
         )
             .into_response();
-        let headers = response.headers_mut();
-        match &self {
-            AppError::TooManyAttempts { retry_after_secs } => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
-            }
-            AppError::MissingApiKey | AppError::InvalidApiKey => {
-                headers.insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer realm=\"keyward\""),
-                );
-            }
-            AppError::Unavailable => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-            }
-            _ => {}
-        }
+        add_error_headers(&self, response.headers_mut());
         response
+    }
+}
+
+/// The headers an error answer carries besides its status and body: `Retry-After` on every
+/// 429 and 503, the Bearer challenge on key failures. REST answers and server functions (see
+/// `middleware::server_fn_status`) both go through here.
+pub fn add_error_headers(error: &AppError, headers: &mut HeaderMap) {
+    if let Some(secs) = error.retry_after_secs() {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    if error.is_api_key_challenge() {
+        headers.insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"keyward\""),
+        );
     }
 }
 

@@ -26,7 +26,17 @@ pub async fn require_user() -> Result<users::Model, AppError> {
 }
 
 pub async fn optional_user() -> Result<Option<users::Model>, AppError> {
-    session::user_from_headers(&state().db, &request_headers().await?).await
+    let state = state();
+    session::user_from_headers(&state.db, &state.config, &request_headers().await?).await
+}
+
+/// The calling client's IP, as the REST handlers see it (see `server::client_ip`).
+pub fn client_ip() -> String {
+    let trust_forwarded_for = state().config.trust_forwarded_for;
+    use_context::<axum::http::request::Parts>().map_or_else(
+        || "unknown".to_owned(),
+        |parts| super::client_ip::client_ip(&parts.headers, &parts.extensions, trust_forwarded_for),
+    )
 }
 
 pub fn append_header(name: HeaderName, value: HeaderValue) {

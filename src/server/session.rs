@@ -15,7 +15,19 @@ use super::keys::{hash_key, secrets_equal};
 use super::time::now;
 use crate::api::AppError;
 
+/// The session cookie's name over plain HTTP (development, tests).
 pub const COOKIE_NAME: &str = "keyward_session";
+/// Its name when cookies are `Secure`: browsers accept a `__Host-` cookie only from a secure
+/// origin, with `Path=/` and no `Domain`, so a sibling subdomain cannot plant or shadow it.
+pub const SECURE_COOKIE_NAME: &str = "__Host-keyward_session";
+
+pub fn cookie_name(config: &Config) -> &'static str {
+    if config.secure_cookies {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
 
 /// Starts a session for `user_id` and returns the token for the cookie.
 pub async fn create(
@@ -70,9 +82,10 @@ pub async fn resolve(
 /// The user whose session cookie `headers` carry, if any is valid.
 pub async fn user_from_headers(
     db: &DatabaseConnection,
+    config: &Config,
     headers: &HeaderMap,
 ) -> Result<Option<users::Model>, AppError> {
-    match token_from_headers(headers) {
+    match token_from_headers(config, headers) {
         Some(token) => resolve(db, &token).await,
         None => Ok(None),
     }
@@ -81,9 +94,10 @@ pub async fn user_from_headers(
 /// Ends the session whose cookie `headers` carry, if there is one.
 pub async fn destroy_from_headers(
     db: &DatabaseConnection,
+    config: &Config,
     headers: &HeaderMap,
 ) -> Result<(), AppError> {
-    match token_from_headers(headers) {
+    match token_from_headers(config, headers) {
         Some(token) => destroy(db, &token).await,
         None => Ok(()),
     }
@@ -106,14 +120,14 @@ pub async fn purge_expired(db: &DatabaseConnection) -> Result<u64, AppError> {
     Ok(result.rows_affected)
 }
 
-fn token_from_headers(headers: &HeaderMap) -> Option<String> {
+fn token_from_headers(config: &Config, headers: &HeaderMap) -> Option<String> {
     CookieJar::from_headers(headers)
-        .get(COOKIE_NAME)
+        .get(cookie_name(config))
         .map(|c| c.value().to_owned())
 }
 
 pub fn set_cookie(config: &Config, token: String) -> HeaderValue {
-    let cookie = Cookie::build((COOKIE_NAME, token))
+    let cookie = Cookie::build((cookie_name(config), token))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")
@@ -124,7 +138,7 @@ pub fn set_cookie(config: &Config, token: String) -> HeaderValue {
 }
 
 pub fn clear_cookie(config: &Config) -> HeaderValue {
-    let cookie = Cookie::build((COOKIE_NAME, ""))
+    let cookie = Cookie::build((cookie_name(config), ""))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")

@@ -6,6 +6,7 @@ use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
 use super::config::Config;
+use super::hashing::Hashing;
 use super::last_used::LastUsedTracker;
 
 /// Everything a request handler or server function needs. Cloned for every request (axum
@@ -19,6 +20,8 @@ pub struct Shared {
     pub db: DatabaseConnection,
     pub config: Config,
     pub last_used: LastUsedTracker,
+    /// This instance's password-hashing threads and their bounded queues.
+    pub hashing: Hashing,
     key_lookups: AtomicU64,
 }
 
@@ -34,6 +37,7 @@ impl AppState {
             leptos_options,
             db,
             last_used: LastUsedTracker::new(),
+            hashing: Hashing::new(),
             config,
             key_lookups: AtomicU64::new(0),
         }))

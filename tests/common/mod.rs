@@ -109,7 +109,7 @@ impl TestApp {
         TestApp::with_config(Config::default()).await
     }
 
-    pub async fn with_config(config: Config) -> TestApp {
+    pub async fn with_config(mut config: Config) -> TestApp {
         let (url, sqlite_file) = match backend() {
             Backend::Postgres => (create_postgres_database().await, None),
             Backend::Sqlite => {
@@ -121,6 +121,7 @@ impl TestApp {
         let db = keyward::server::db::connect(&url)
             .await
             .unwrap_or_else(|err| panic!("cannot connect to and migrate {url}: {err}"));
+        config.database_url = url.clone();
         let state = AppState::new(config, db.clone());
         let router = keyward::server::app::router(state.clone());
         TestApp {
@@ -130,6 +131,17 @@ impl TestApp {
             url,
             sqlite_file,
         }
+    }
+
+    /// Another instance of the app on the same database, with its own pools and memory, as a
+    /// second server process would have.
+    pub async fn second_instance(&self, mut config: Config) -> (Router, AppState) {
+        let db = keyward::server::db::connect(&self.url)
+            .await
+            .expect("second instance's pool");
+        config.database_url = self.url.clone();
+        let state = AppState::new(config, db);
+        (keyward::server::app::router(state.clone()), state)
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {

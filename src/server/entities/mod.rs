@@ -3,3 +3,4 @@ pub mod api_keys;
 pub mod login_failures;
 pub mod sessions;
 pub mod users;
+pub mod sign_up_attempts;

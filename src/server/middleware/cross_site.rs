@@ -2,36 +2,59 @@
 //! cookies, so without this any page on the web could make a signed-in browser create or
 //! regenerate keys. Requests without `Origin` or `Sec-Fetch-Site` (curl, scripts) are not
 //! browser-initiated cross-site requests and pass.
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::api::AppError;
+use crate::server::config::Config;
+use crate::server::state::AppState;
 
-pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let safe_method = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     // The external API authenticates by key, never by cookie, so CSRF cannot apply to it.
     let key_authenticated = request.uri().path().starts_with("/api/v1/");
-    if !safe_method && !key_authenticated && is_cross_site(request.headers()) {
-        return AppError::CrossSite.into_response();
+    if !safe_method && !key_authenticated {
+        let scheme = own_scheme(&state.config, request.headers());
+        if is_cross_site(request.headers(), scheme) {
+            return AppError::CrossSite.into_response();
+        }
     }
     next.run(request).await
 }
 
-pub fn is_cross_site(headers: &HeaderMap) -> bool {
+/// The scheme this site is served over: what a trusted proxy says, else https exactly when
+/// cookies are `Secure` (the setting for running behind TLS).
+pub fn own_scheme<'a>(config: &Config, headers: &'a HeaderMap) -> &'a str {
+    let forwarded = config
+        .trust_forwarded_for
+        .then(|| headers.get("x-forwarded-proto")?.to_str().ok())
+        .flatten()
+        .map(|v| v.split(',').next().unwrap_or_default().trim())
+        .filter(|v| *v == "http" || *v == "https");
+    forwarded.unwrap_or(if config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    })
+}
+
+/// True unless the request comes from this very origin: same scheme, host and port. An
+/// `https://host` page posting to the `http://host` site is another origin.
+pub fn is_cross_site(headers: &HeaderMap, scheme: &str) -> bool {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     if let Some(origin) = headers.get(header::ORIGIN) {
-        let Ok(origin) = origin.to_str() else {
-            return true;
-        };
         // "null" (sandboxed frames, some redirects) is never our own origin.
-        let authority = origin.split_once("://").map(|(_, rest)| rest);
-        return match (authority, host) {
-            (Some(authority), Some(host)) => !authority.eq_ignore_ascii_case(host),
+        return match (origin.to_str(), host) {
+            (Ok(origin), Some(host)) => !same_origin(origin, scheme, host),
             _ => true,
         };
     }
@@ -41,6 +64,25 @@ pub fn is_cross_site(headers: &HeaderMap) -> bool {
         }
         None => false,
     }
+}
+
+fn same_origin(origin: &str, scheme: &str, host: &str) -> bool {
+    let Some((origin_scheme, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    origin_scheme.eq_ignore_ascii_case(scheme)
+        && without_default_port(authority, scheme)
+            .eq_ignore_ascii_case(without_default_port(host, scheme))
+}
+
+/// `host:80` over http and `host:443` over https are `host`.
+fn without_default_port<'a>(authority: &'a str, scheme: &str) -> &'a str {
+    let default = if scheme.eq_ignore_ascii_case("https") {
+        ":443"
+    } else {
+        ":80"
+    };
+    authority.strip_suffix(default).unwrap_or(authority)
 }
 
 #[cfg(test)]
@@ -58,32 +100,70 @@ mod tests {
 
     #[test]
     fn same_origin_passes_and_foreign_origin_fails() {
-        assert!(!is_cross_site(&headers(&[
+        let same = headers(&[
             ("host", "localhost:3000"),
-            ("origin", "http://localhost:3000")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "localhost:3000"),
-            ("origin", "https://evil.example")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "localhost:3000"),
-            ("origin", "http://localhost:3001")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "localhost:3000"),
-            ("origin", "null")
-        ])));
+            ("origin", "http://localhost:3000"),
+        ]);
+        assert!(!is_cross_site(&same, "http"));
+        for (host, origin) in [
+            ("localhost:3000", "https://evil.example"),
+            ("localhost:3000", "http://localhost:3001"),
+            ("localhost:3000", "null"),
+            ("localhost:3000", "localhost:3000"),
+        ] {
+            assert!(
+                is_cross_site(&headers(&[("host", host), ("origin", origin)]), "http"),
+                "{origin}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_scheme_is_part_of_the_origin() {
+        let https_page = headers(&[("host", "keys.example"), ("origin", "https://keys.example")]);
+        assert!(is_cross_site(&https_page, "http"));
+        assert!(!is_cross_site(&https_page, "https"));
+        let http_page = headers(&[("host", "keys.example"), ("origin", "http://keys.example")]);
+        assert!(is_cross_site(&http_page, "https"));
+        // Default ports are the same origin whether or not they are spelled out.
+        let explicit = headers(&[
+            ("host", "keys.example:443"),
+            ("origin", "https://keys.example"),
+        ]);
+        assert!(!is_cross_site(&explicit, "https"));
+    }
+
+    #[test]
+    fn the_scheme_comes_from_a_trusted_proxy_or_the_secure_cookie_setting() {
+        let proxied = headers(&[("x-forwarded-proto", "https")]);
+        let plain = Config::default();
+        assert_eq!(own_scheme(&plain, &proxied), "http");
+        let behind_proxy = Config {
+            trust_forwarded_for: true,
+            ..Config::default()
+        };
+        assert_eq!(own_scheme(&behind_proxy, &proxied), "https");
+        let tls = Config {
+            secure_cookies: true,
+            ..Config::default()
+        };
+        assert_eq!(own_scheme(&tls, &headers(&[])), "https");
     }
 
     #[test]
     fn fetch_metadata_is_the_fallback() {
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(!is_cross_site(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
-        assert!(!is_cross_site(&headers(&[])));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            "http"
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            "http"
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            "http"
+        ));
+        assert!(!is_cross_site(&headers(&[]), "http"));
     }
 }

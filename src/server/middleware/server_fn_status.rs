@@ -1,7 +1,8 @@
 //! Server functions answer every error with 500 unless the function set a status itself;
 //! errors raised by the framework (undecodable arguments, a body cut at the size limit)
 //! never reach our code. This gives each `AppError` answer its own status, so a bad
-//! request is a 4xx whichever path produced it.
+//! request is a 4xx whichever path produced it, with the same headers (`Retry-After`) as
+//! the REST answer for the same error.
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -9,6 +10,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::api::AppError;
+use crate::server::error::add_error_headers;
 
 const ERROR_BODY_LIMIT: usize = 16 * 1024;
 
@@ -26,6 +28,7 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        add_error_headers(&error, &mut parts.headers);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

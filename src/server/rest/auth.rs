@@ -10,6 +10,7 @@ use crate::server::client_ip::client_ip;
 use crate::server::entities::users;
 use crate::server::services::accounts;
 use crate::server::services::login_throttle::Limits;
+use crate::server::services::sign_up_throttle::SignUpLimits;
 use crate::server::session;
 use crate::server::state::AppState;
 
@@ -21,9 +22,21 @@ pub struct Credentials {
 
 pub async fn register(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: Extensions,
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, AppError> {
-    let user = accounts::register(&state.db, &body.email, &body.password).await?;
+    let ip = client_ip(&headers, &extensions, state.config.trust_forwarded_for);
+    let limits = SignUpLimits::from_config(&state.config);
+    let user = accounts::register(
+        &state.db,
+        &state.hashing,
+        limits,
+        &ip,
+        &body.email,
+        &body.password,
+    )
+    .await?;
     signed_in(&state, StatusCode::CREATED, user).await
 }
 
@@ -35,7 +48,15 @@ pub async fn login(
 ) -> Result<Response, AppError> {
     let ip = client_ip(&headers, &extensions, state.config.trust_forwarded_for);
     let limits = Limits::from_config(&state.config);
-    let user = accounts::login(&state.db, limits, &ip, &body.email, &body.password).await?;
+    let user = accounts::login(
+        &state.db,
+        &state.hashing,
+        limits,
+        &ip,
+        &body.email,
+        &body.password,
+    )
+    .await?;
     signed_in(&state, StatusCode::OK, user).await
 }
 
@@ -43,7 +64,7 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    session::destroy_from_headers(&state.db, &headers).await?;
+    session::destroy_from_headers(&state.db, &state.config, &headers).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, session::clear_cookie(&state.config))],

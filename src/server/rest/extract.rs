@@ -63,7 +63,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        session::user_from_headers(&state.db, &parts.headers)
+        session::user_from_headers(&state.db, &state.config, &parts.headers)
             .await?
             .map(CurrentUser)
             .ok_or(AppError::Unauthorized)

@@ -1,7 +1,16 @@
-//! Sign-in throttling: after too many failures for one email (or from one IP) within the
-//! window, further attempts are refused with 429 until the oldest failure ages out. A
-//! success clears the email's failures. Counting happens in the database so that every
-//! instance enforces the same limit.
+//! Sign-in throttling: at most `per_email` unsuccessful attempts for one email (and `per_ip`
+//! from one IP) are evaluated within the window; further attempts are refused with 429, and
+//! keep counting, so the lock lasts as long as the guessing does. A success clears the
+//! email's attempts. Counting happens in the database so that every instance enforces the
+//! same limit.
+//!
+//! Why it holds under concurrency: an attempt is *reserved* (a row inserted and committed)
+//! before it is counted and before argon2 runs, and it is evaluated only if the count, which
+//! includes its own row, is within the limit. Of N concurrent attempts, the k-th to commit
+//! its row sees at least k rows, so at most `limit` of them can see a count within the limit
+//! however the requests interleave, on one instance or many; the rest are refused without
+//! touching argon2. Only an attempt that could not be carried out at all (hashing queue
+//! full, database error) withdraws its row.
 use chrono::Duration;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -31,55 +40,86 @@ impl Limits {
     }
 }
 
-/// Refuses with `TooManyAttempts` when either counter is at its limit.
-pub async fn check(
+/// A reserved sign-in attempt. Left alone it counts as a failed attempt; `release`
+/// withdraws it.
+#[must_use = "an unreleased reservation counts as a failed sign-in"]
+pub struct Reservation {
+    id: Uuid,
+}
+
+impl Reservation {
+    /// Withdraws the attempt: it was never evaluated (the hashing queue was full, the
+    /// database failed), so it must not count against the user.
+    pub async fn release(self, db: &DatabaseConnection) {
+        if let Err(err) = login_failures::Entity::delete_by_id(self.id).exec(db).await {
+            tracing::warn!(error = %err, "could not withdraw a sign-in reservation");
+        }
+    }
+}
+
+/// Reserves one attempt for `email` from `ip`, or refuses with `TooManyAttempts` when either
+/// counter, this attempt included, passes its limit. A refused attempt stays counted.
+pub async fn reserve(
     db: &DatabaseConnection,
     limits: Limits,
     email: &str,
     ip: &str,
-) -> Result<(), AppError> {
-    let since = now() - limits.window;
-    let by_email = login_failures::Column::Email.eq(email);
-    let by_ip = login_failures::Column::Ip.eq(ip);
-    for (filter, limit) in [(by_email, limits.per_email), (by_ip, limits.per_ip)] {
-        let failures = login_failures::Entity::find()
-            .filter(filter.clone())
-            .filter(login_failures::Column::CreatedAt.gt(since))
-            .count(db)
-            .await?;
-        if failures >= u64::from(limit) {
-            // The attempt that frees a slot is when the oldest failure counted leaves the window.
-            let oldest = login_failures::Entity::find()
-                .filter(filter)
-                .filter(login_failures::Column::CreatedAt.gt(since))
-                .order_by_desc(login_failures::Column::CreatedAt)
-                .offset(u64::from(limit.saturating_sub(1)))
-                .one(db)
-                .await?;
-            let retry_at = oldest.map_or(now() + limits.window, |f| f.created_at + limits.window);
-            let retry_after_secs = (retry_at - now()).num_seconds().max(1) as u64;
-            return Err(AppError::TooManyAttempts { retry_after_secs });
-        }
-    }
-    Ok(())
-}
-
-pub async fn record_failure(
-    db: &DatabaseConnection,
-    email: &str,
-    ip: &str,
-) -> Result<(), AppError> {
+) -> Result<Reservation, AppError> {
+    let id = Uuid::now_v7();
     login_failures::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         email: Set(email.to_owned()),
         ip: Set(ip.to_owned()),
         created_at: Set(now()),
     }
     .insert(db)
     .await?;
-    Ok(())
+    let reservation = Reservation { id };
+    let since = now() - limits.window;
+    let by_email = login_failures::Column::Email.eq(email);
+    let by_ip = login_failures::Column::Ip.eq(ip);
+    for (filter, limit) in [(by_email, limits.per_email), (by_ip, limits.per_ip)] {
+        let counted = match login_failures::Entity::find()
+            .filter(filter.clone())
+            .filter(login_failures::Column::CreatedAt.gt(since))
+            .count(db)
+            .await
+        {
+            Ok(counted) => counted,
+            Err(err) => {
+                reservation.release(db).await;
+                return Err(err.into());
+            }
+        };
+        if counted > u64::from(limit) {
+            let retry_after_secs = retry_after(db, limits, filter, limit).await?;
+            return Err(AppError::TooManyAttempts { retry_after_secs });
+        }
+    }
+    Ok(reservation)
 }
 
+/// Seconds until a slot frees: when the oldest of the `limit` most recent attempts leaves
+/// the window.
+async fn retry_after(
+    db: &DatabaseConnection,
+    limits: Limits,
+    filter: sea_orm::sea_query::SimpleExpr,
+    limit: u32,
+) -> Result<u64, AppError> {
+    let since = now() - limits.window;
+    let oldest_counted = login_failures::Entity::find()
+        .filter(filter)
+        .filter(login_failures::Column::CreatedAt.gt(since))
+        .order_by_desc(login_failures::Column::CreatedAt)
+        .offset(u64::from(limit.saturating_sub(1)))
+        .one(db)
+        .await?;
+    let retry_at = oldest_counted.map_or(now() + limits.window, |f| f.created_at + limits.window);
+    Ok((retry_at - now()).num_seconds().max(1) as u64)
+}
+
+/// Clears the email's failures after a successful sign-in (its own reservation included).
 pub async fn reset_email(db: &DatabaseConnection, email: &str) -> Result<(), AppError> {
     login_failures::Entity::delete_many()
         .filter(login_failures::Column::Email.eq(email))

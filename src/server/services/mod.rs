@@ -3,3 +3,4 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod login_throttle;
+pub mod sign_up_throttle;
