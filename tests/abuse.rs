@@ -369,6 +369,8 @@ async fn insert_key_row(app: &TestApp, owner: uuid::Uuid, name: &str, hash: &str
         last_used_at: Set(None),
         deleted_at: Set(None),
         replaces_id: Set(None),
+        expires_at: Set(None),
+        lineage_id: Set(Some(id)),
     }
     .insert(&app.db)
     .await

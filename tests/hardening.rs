@@ -205,18 +205,18 @@ async fn later_uses_within_the_quiet_period_are_coalesced_until_a_flush() {
         "later uses wait for the flush"
     );
     assert_eq!(
-        app.state.last_used.pending_len(),
+        app.state.usage.pending_len(),
         1,
         "fifty uses of one key are one pending write"
     );
 
-    assert_eq!(app.state.last_used.flush(&app.db).await.expect("flush"), 1);
+    assert_eq!(app.state.usage.flush(&app.db).await.expect("flush"), 1);
     let flushed = app.key_row(&id).await.last_used_at.expect("still set");
     assert!(
         flushed > first,
         "the flush writes the latest use ({flushed} > {first})"
     );
-    assert_eq!(app.state.last_used.pending_len(), 0);
+    assert_eq!(app.state.usage.pending_len(), 0);
 }
 
 /// One raw HTTP/1.1 request to a real listener; returns the status code.
@@ -399,7 +399,11 @@ async fn a_database_outage_gives_quick_503s_and_the_same_process_recovers() {
     let db = keyward::server::db::connect(&via_proxy)
         .await
         .expect("connect through the proxy");
-    let router = keyward::server::app::router(AppState::new(Config::default(), db));
+    let config = Config {
+        database_url: via_proxy.clone(),
+        ..Config::default()
+    };
+    let router = keyward::server::app::router(AppState::new(config, db));
     let send = |req| tokio::time::timeout(OUTAGE_BOUND, send_to(router.clone(), req));
     let get = |path: &'static str, headers: Vec<(&'static str, String)>| {
         let pairs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();

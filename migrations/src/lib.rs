@@ -7,6 +7,8 @@ mod m20261128_000002_create_sessions;
 mod m20261128_000003_create_api_keys;
 mod m20261128_000004_create_login_failures;
 mod m20261128_000005_create_sign_up_attempts;
+mod m20261128_000006_key_expiry_and_lineage;
+mod m20261128_000007_create_key_usage;
 
 pub struct Migrator;
 
@@ -19,6 +21,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_api_keys::Migration),
             Box::new(m20261128_000004_create_login_failures::Migration),
             Box::new(m20261128_000005_create_sign_up_attempts::Migration),
+            Box::new(m20261128_000006_key_expiry_and_lineage::Migration),
+            Box::new(m20261128_000007_create_key_usage::Migration),
         ]
     }
 }

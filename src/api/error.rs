@@ -17,6 +17,8 @@ pub enum AppError {
     MissingApiKey,
     #[error("Invalid API key")]
     InvalidApiKey,
+    #[error("API key expired")]
+    ApiKeyExpired,
     #[error("Cross-site request refused")]
     CrossSite,
     #[error("API key not found")]
@@ -52,7 +54,8 @@ impl AppError {
             AppError::Unauthorized
             | AppError::InvalidCredentials
             | AppError::MissingApiKey
-            | AppError::InvalidApiKey => 401,
+            | AppError::InvalidApiKey
+            | AppError::ApiKeyExpired => 401,
             AppError::CrossSite => 403,
             AppError::KeyNotFound | AppError::NotFound => 404,
             AppError::MethodNotAllowed(_) => 405,
@@ -78,7 +81,10 @@ impl AppError {
 
     /// Failures of key authentication carry a `WWW-Authenticate` challenge.
     pub fn is_api_key_challenge(&self) -> bool {
-        matches!(self, AppError::MissingApiKey | AppError::InvalidApiKey)
+        matches!(
+            self,
+            AppError::MissingApiKey | AppError::InvalidApiKey | AppError::ApiKeyExpired
+        )
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {

@@ -73,7 +73,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Background upkeep: flush last-used timestamps and purge expired sessions.
+/// Background upkeep: flush key usage and purge expired sessions and throttle rows.
 pub fn spawn_maintenance(state: &AppState) -> tokio::task::JoinHandle<()> {
     let state = state.clone();
     tokio::spawn(async move {
@@ -84,8 +84,8 @@ pub fn spawn_maintenance(state: &AppState) -> tokio::task::JoinHandle<()> {
         loop {
             tokio::select! {
                 _ = flush.tick() => {
-                    if let Err(err) = state.last_used.flush(&state.db).await {
-                        tracing::warn!(error = %err, "could not flush last-used timestamps; will retry");
+                    if let Err(err) = state.usage.flush(&state.db).await {
+                        tracing::warn!(error = %err, "could not flush key usage; will retry");
                     }
                 }
                 _ = purge.tick() => {
@@ -106,13 +106,13 @@ pub fn spawn_maintenance(state: &AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Serves until SIGTERM or Ctrl-C, then drains requests and writes pending last-used times.
+/// Serves until SIGTERM or Ctrl-C, then drains requests and writes pending key usage.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     serve_until(listener, state, shutdown_signal()).await
 }
 
-/// Serves until `shutdown` completes; in-flight requests finish, then pending last-used
-/// timestamps are written so none is lost.
+/// Serves until `shutdown` completes; in-flight requests finish, then pending key usage
+/// is written so none is lost.
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -124,12 +124,12 @@ pub async fn serve_until(
         .with_graceful_shutdown(shutdown)
         .await;
     maintenance.abort();
-    match state.last_used.flush(&state.db).await {
-        Ok(n) => tracing::info!(written = n, "flushed last-used timestamps"),
+    match state.usage.flush(&state.db).await {
+        Ok(n) => tracing::info!(written = n, "flushed key usage"),
         Err(err) => tracing::error!(
             error = %err,
-            pending = state.last_used.pending_len(),
-            "could not flush last-used timestamps at shutdown"
+            pending = state.usage.pending_len(),
+            "could not flush key usage at shutdown"
         ),
     }
     result

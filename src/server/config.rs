@@ -11,6 +11,9 @@ pub struct Config {
     pub site_addr: SocketAddr,
     pub site_root: String,
     pub database_url: String,
+    /// PostgreSQL connections reserved for API-key lookups (pipelined; see
+    /// `services::key_lookup`).
+    pub key_lookup_connections: usize,
     pub session_lifetime_days: i64,
     /// Adds `Secure` to the session cookie; turn on whenever the app is served over TLS.
     pub secure_cookies: bool,
@@ -33,6 +36,7 @@ impl Default for Config {
             site_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             site_root: "target/site".into(),
             database_url: "sqlite://data/keyward.db?mode=rwc".into(),
+            key_lookup_connections: 2,
             session_lifetime_days: 30,
             secure_cookies: false,
             last_used_flush_secs: 5,
@@ -96,6 +100,7 @@ struct ServerSection {
 #[serde(deny_unknown_fields)]
 struct DatabaseSection {
     url: Option<String>,
+    key_lookup_connections: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -158,6 +163,10 @@ impl Config {
         c.site_root = s.site_root.unwrap_or(c.site_root);
         c.trust_forwarded_for = s.trust_forwarded_for.unwrap_or(c.trust_forwarded_for);
         c.database_url = file.database.url.unwrap_or(c.database_url);
+        c.key_lookup_connections = file
+            .database
+            .key_lookup_connections
+            .unwrap_or(c.key_lookup_connections);
         c.session_lifetime_days = file
             .sessions
             .lifetime_days
@@ -200,6 +209,9 @@ impl Config {
         }
         if let Some(v) = non_empty("DATABASE_URL") {
             self.database_url = v;
+        }
+        if let Some(v) = non_empty("KEYWARD_KEY_LOOKUP_CONNECTIONS") {
+            self.key_lookup_connections = parse("KEYWARD_KEY_LOOKUP_CONNECTIONS", v)?;
         }
         if let Some(v) = non_empty("KEYWARD_SESSION_LIFETIME_DAYS") {
             self.session_lifetime_days = parse("KEYWARD_SESSION_LIFETIME_DAYS", v)?;

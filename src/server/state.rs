@@ -7,7 +7,8 @@ use sea_orm::DatabaseConnection;
 
 use super::config::Config;
 use super::hashing::Hashing;
-use super::last_used::LastUsedTracker;
+use super::services::key_lookup::KeyLookup;
+use super::usage::UsageTracker;
 
 /// Everything a request handler or server function needs. Cloned for every request (axum
 /// extractors take it by value), so it is one `Arc`. Nothing here caches keys or sessions:
@@ -19,13 +20,18 @@ pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub config: Config,
-    pub last_used: LastUsedTracker,
+    /// Last-used times, daily counts and clients waiting to be written.
+    pub usage: UsageTracker,
     /// This instance's password-hashing threads and their bounded queues.
     pub hashing: Hashing,
+    /// The API-key lookup on the request path (see `services::key_lookup`).
+    pub key_lookup: KeyLookup,
     key_lookups: AtomicU64,
 }
 
 impl AppState {
+    /// `config.database_url` must name the database `db` is connected to: the key lookup
+    /// opens its own connections there.
     pub fn new(config: Config, db: DatabaseConnection) -> AppState {
         let leptos_options = LeptosOptions::builder()
             .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "keyward".into()))
@@ -36,8 +42,12 @@ impl AppState {
         AppState(Arc::new(Shared {
             leptos_options,
             db,
-            last_used: LastUsedTracker::new(),
+            usage: UsageTracker::new(),
             hashing: Hashing::new(),
+            key_lookup: KeyLookup::for_database(
+                &config.database_url,
+                config.key_lookup_connections,
+            ),
             config,
             key_lookups: AtomicU64::new(0),
         }))

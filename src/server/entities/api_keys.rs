@@ -17,6 +17,11 @@ pub struct Model {
     pub deleted_at: Option<DateTimeUtc>,
     /// The row this key replaced, when it came from a regenerate.
     pub replaces_id: Option<Uuid>,
+    /// When the key stops working; `None` means never.
+    pub expires_at: Option<DateTimeUtc>,
+    /// The id of the first version of this key, shared by every regenerated successor.
+    /// Always set (the column is nullable only for SQLite's ALTER TABLE).
+    pub lineage_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,8 @@
 //! sea-orm entities: the database's rows. Never serialized to clients; `api::types` are.
+pub mod api_key_clients;
+pub mod api_key_usage;
 pub mod api_keys;
 pub mod login_failures;
 pub mod sessions;
-pub mod users;
 pub mod sign_up_attempts;
+pub mod users;

@@ -7,10 +7,13 @@ use crate::api::{KeyIdentity, UserDto, WhoAmI};
 /// `GET /api/v1/me`: who the presented key belongs to; integrations call it first.
 pub async fn me(ApiKeyAuth(verified): ApiKeyAuth) -> Json<WhoAmI> {
     Json(WhoAmI {
-        user: UserDto::from(&verified.owner),
+        user: UserDto {
+            id: verified.user_id.to_string(),
+            email: verified.user_email,
+        },
         key: KeyIdentity {
-            id: verified.key.id.to_string(),
-            name: verified.key.name,
+            id: verified.key_id.to_string(),
+            name: verified.key_name,
         },
     })
 }

@@ -1,6 +1,7 @@
 //! API key rules: creation, listing, regeneration and verification. Every function that
 //! touches a key takes the owner's id and scopes its query by it; another user's key is
 //! indistinguishable from a missing one.
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -10,9 +11,10 @@ use uuid::Uuid;
 
 use crate::api::validation::validate_key_name;
 use crate::api::{ApiKeySummary, AppError, CreatedApiKey};
-use crate::server::entities::{api_keys, users};
+use crate::server::entities::api_keys;
 use crate::server::error::is_unique_violation;
 use crate::server::keys::{self, GeneratedKey};
+use crate::server::services::key_lookup::KeyLookup;
 use crate::server::time::{now, rfc3339};
 
 /// The owner's live keys, newest first.
@@ -35,7 +37,7 @@ pub async fn create(
 ) -> Result<CreatedApiKey, AppError> {
     let name = validate_key_name(raw_name).map_err(AppError::bad_request)?;
     let key = new_key()?;
-    let row = new_row(owner, name, &key, None);
+    let row = new_row(owner, name, &key, None, None);
     // The partial unique index decides races: of N concurrent creates with one name,
     // exactly one insert succeeds.
     match row.insert(db).await {
@@ -73,25 +75,38 @@ pub async fn regenerate(
         .one(&txn)
         .await?
         .ok_or(AppError::KeyNotFound)?;
-    let row = new_row(owner, old.name, &key, Some(old.id))
+    // The new secret lives as long as the old one was meant to: a 90-day key is replaced by
+    // one that expires 90 days from now, and a key that never expired still does not.
+    let expires_at = old
+        .expires_at
+        .map(|expiry| replaced_at + (expiry - old.created_at));
+    let row = new_row(owner, old.name.clone(), &key, Some(&old), expires_at)
         .insert(&txn)
         .await?;
     txn.commit().await?;
     Ok(created(row, key))
 }
 
-/// A verified key and its owner.
-#[derive(Debug)]
+/// A key that may be used right now, and its owner: what an API call learns from it.
+#[derive(Clone, Debug)]
 pub struct VerifiedKey {
-    pub key: api_keys::Model,
-    pub owner: users::Model,
+    pub key_id: Uuid,
+    pub key_name: String,
+    pub user_id: Uuid,
+    pub user_email: String,
+    /// As stored: lets the usage tracker skip writes inside its quiet period.
+    pub last_used_at: Option<DateTime<Utc>>,
 }
 
-/// Looks up a presented key. Malformed keys and bad checksums are rejected before any
-/// query; `on_lookup` is called only when the database is actually asked.
+/// Looks up a presented key and decides whether it may be used at `at`. Malformed keys and
+/// bad checksums are rejected before any query; `on_lookup` is called only when the
+/// database is actually asked. A replaced key is unknown (`Invalid API key`); an expired one
+/// says so, since its holder has the secret and needs to know to rotate it.
 pub async fn verify(
+    lookup: &KeyLookup,
     db: &DatabaseConnection,
     presented: &str,
+    at: DateTime<Utc>,
     on_lookup: impl FnOnce(),
 ) -> Result<VerifiedKey, AppError> {
     if !keys::is_well_formed(presented) {
@@ -99,18 +114,22 @@ pub async fn verify(
     }
     let hash = keys::hash_key(presented);
     on_lookup();
-    let found = api_keys::Entity::find()
-        .filter(api_keys::Column::KeyHash.eq(hash.as_str()))
-        .filter(api_keys::Column::DeletedAt.is_null())
-        .find_also_related(users::Entity)
-        .one(db)
-        .await?;
-    match found {
-        Some((key, Some(owner))) if keys::secrets_equal(&key.key_hash, &hash) => {
-            Ok(VerifiedKey { key, owner })
-        }
-        _ => Err(AppError::InvalidApiKey),
+    // The database compared hashes through its index; no secret is compared here.
+    let found = lookup
+        .find(db, &hash)
+        .await?
+        .filter(|key| key.deleted_at.is_none())
+        .ok_or(AppError::InvalidApiKey)?;
+    if found.expires_at.is_some_and(|expiry| expiry <= at) {
+        return Err(AppError::ApiKeyExpired);
     }
+    Ok(VerifiedKey {
+        key_id: found.key_id,
+        key_name: found.key_name,
+        user_id: found.user_id,
+        user_email: found.user_email,
+        last_used_at: found.last_used_at,
+    })
 }
 
 fn new_key() -> Result<GeneratedKey, AppError> {
@@ -124,10 +143,13 @@ fn new_row(
     owner: Uuid,
     name: String,
     key: &GeneratedKey,
-    replaces: Option<Uuid>,
+    previous: Option<&api_keys::Model>,
+    expires_at: Option<DateTime<Utc>>,
 ) -> api_keys::ActiveModel {
+    let id = Uuid::now_v7();
+    let lineage = previous.map_or(id, |p| p.lineage_id.unwrap_or(p.id));
     api_keys::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         user_id: Set(owner),
         name: Set(name),
         key_hash: Set(key.hash.clone()),
@@ -135,7 +157,9 @@ fn new_row(
         created_at: Set(now()),
         last_used_at: Set(None),
         deleted_at: Set(None),
-        replaces_id: Set(replaces),
+        replaces_id: Set(previous.map(|p| p.id)),
+        expires_at: Set(expires_at),
+        lineage_id: Set(Some(lineage)),
     }
 }
 

@@ -1,0 +1,19 @@
+use sea_orm::entity::prelude::*;
+
+/// A client (IP address, user agent) that used one key version, and when it was last seen.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "api_key_clients")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub key_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub ip: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_agent: String,
+    pub last_seen_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

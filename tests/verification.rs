@@ -1,0 +1,170 @@
+#![cfg(feature = "ssr")]
+//! Key verification on its fast path: revocation is instant on every instance (the
+//! strictness test), the lookup uses the unique hash index whatever PostgreSQL's statistics
+//! say, and usage is counted without a write per request.
+mod common;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::StatusCode;
+use axum::Router;
+use common::*;
+use keyward::server::config::Config;
+
+fn me_request(key: &str) -> axum::http::Request<Body> {
+    let bearer = format!("Bearer {key}");
+    request(
+        "GET",
+        "/api/v1/me",
+        &[("authorization", bearer.as_str())],
+        Body::empty(),
+    )
+}
+
+/// 1,000 times: regenerate on A, and as soon as the 200 arrives present the old key to B.
+/// The old key must never be accepted. Returns how many times it was.
+async fn old_keys_accepted_after_regenerate(
+    a: &TestApp,
+    b: &Router,
+    cookie: &str,
+    name: &str,
+) -> usize {
+    let created = a.create_key(cookie, name).await;
+    let mut id = str_of(&created["id"]).to_owned();
+    let mut key = str_of(&created["fullKey"]).to_owned();
+    // B knows the key before it is replaced, as a busy instance would.
+    assert_eq!(
+        send_to(b.clone(), me_request(&key)).await.status,
+        StatusCode::OK
+    );
+    let mut accepted = 0;
+    for _ in 0..1000 {
+        let regenerated = a.regenerate(Some(cookie), &id).await;
+        assert_eq!(regenerated.status, StatusCode::OK, "{}", regenerated.text);
+        let old = std::mem::replace(&mut key, str_of(&regenerated.json["fullKey"]).to_owned());
+        id = str_of(&regenerated.json["id"]).to_owned();
+        let answer = send_to(b.clone(), me_request(&old)).await;
+        match answer.status {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::OK => accepted += 1,
+            other => panic!("the old key got {other}: {}", answer.text),
+        }
+        // And the new one works there at once.
+        assert_eq!(
+            send_to(b.clone(), me_request(&key)).await.status,
+            StatusCode::OK
+        );
+    }
+    accepted
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_regenerated_key_is_refused_by_another_instance_at_once() {
+    let a = TestApp::new().await;
+    let (b, _) = a.second_instance(Config::default()).await;
+    let cookie = a.register("strict@example.com").await;
+
+    assert_eq!(
+        old_keys_accepted_after_regenerate(&a, &b, &cookie, "Rotated while idle").await,
+        0,
+        "B idle: an old key was accepted after its regenerate returned"
+    );
+
+    // Now with B busy verifying another key the whole time.
+    let load_key = str_of(&a.create_key(&cookie, "Load").await["fullKey"]).to_owned();
+    let stop = Arc::new(AtomicBool::new(false));
+    let served = Arc::new(AtomicU64::new(0));
+    let load: Vec<_> = (0..8)
+        .map(|_| {
+            let (b, key, stop, served) =
+                (b.clone(), load_key.clone(), stop.clone(), served.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let resp = send_to(b.clone(), me_request(&key)).await;
+                    assert_eq!(resp.status, StatusCode::OK, "{}", resp.text);
+                    served.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    let accepted = old_keys_accepted_after_regenerate(&a, &b, &cookie, "Rotated under load").await;
+    stop.store(true, Ordering::Relaxed);
+    for task in load {
+        task.await.expect("load task");
+    }
+    assert!(served.load(Ordering::Relaxed) > 0, "B was under load");
+    assert_eq!(
+        accepted, 0,
+        "B under load: an old key was accepted after its regenerate returned"
+    );
+}
+
+/// On a table PostgreSQL has never analysed, the lookup must still go through the unique
+/// hash index, for the one-off plan and for the generic plan a prepared statement settles on.
+#[tokio::test]
+async fn the_lookup_uses_the_hash_index_on_a_never_analysed_table() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = TestApp::new().await;
+    if !app.url.starts_with("postgres") {
+        return; // query plans are PostgreSQL's; SQLite runs the same lookup through sea-orm
+    }
+    let db = &app.db;
+    db.execute_unprepared("ALTER TABLE api_keys SET (autovacuum_enabled = false)")
+        .await
+        .expect("keep autovacuum away");
+    app.register("many@example.com").await;
+    let owner = app.user_id("many@example.com").await;
+    db.execute_unprepared(&format!(
+        "INSERT INTO api_keys (id, user_id, name, key_hash, key_prefix, created_at, lineage_id) \
+         SELECT gen_random_uuid(), '{owner}', 'filler-' || g, md5(g::text) || md5((g + 1)::text), \
+                'pk_live_fill', now(), NULL \
+         FROM generate_series(1, 1000) g"
+    ))
+    .await
+    .expect("seed keys");
+    let analysed = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT (last_analyze IS NULL AND last_autoanalyze IS NULL)::text \
+             FROM pg_stat_user_tables WHERE relname = 'api_keys'",
+        ))
+        .await
+        .expect("stats")
+        .expect("a row")
+        .try_get_by_index::<String>(0)
+        .expect("bool");
+    assert_eq!(analysed, "true", "the table must not have been analysed");
+
+    let lookup = keyward::server::services::key_lookup::LOOKUP_SQL;
+    for mode in ["force_custom_plan", "force_generic_plan"] {
+        let txn = sea_orm::TransactionTrait::begin(db).await.expect("txn");
+        txn.execute_unprepared(&format!("SET LOCAL plan_cache_mode = {mode}"))
+            .await
+            .expect("plan mode");
+        txn.execute_unprepared(&format!("PREPARE lookup(varchar) AS {lookup}"))
+            .await
+            .expect("prepare");
+        let plan = txn
+            .query_all_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!("EXPLAIN EXECUTE lookup('{}')", "0".repeat(64)),
+            ))
+            .await
+            .expect("explain");
+        let plan: Vec<String> = plan
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(0).expect("plan line"))
+            .collect();
+        let plan = plan.join("\n");
+        assert!(
+            plan.contains("uq_api_keys_key_hash"),
+            "{mode}: the lookup does not use the unique hash index:\n{plan}"
+        );
+        txn.execute_unprepared("DEALLOCATE lookup")
+            .await
+            .expect("deallocate");
+        txn.rollback().await.expect("rollback");
+    }
+}
