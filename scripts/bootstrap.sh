@@ -85,6 +85,11 @@ if [ "$KW_WANT_TEST" = 1 ]; then
     say "installing Chromium"
     apt_install chromium
   fi
+  # The forward-auth test runs Keyward behind a real nginx (its own config, its own port).
+  if [ ! -x /usr/sbin/nginx ]; then
+    say "installing nginx"
+    apt_install nginx
+  fi
   if ! command -v psql >/dev/null || ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
     if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
       say "installing PostgreSQL"

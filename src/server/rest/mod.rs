@@ -26,6 +26,9 @@ pub fn routes() -> Router<AppState> {
                 .patch(api_keys::no_delete),
         )
         .route("/api/v1/me", get(v1::me))
+        // GET only (HEAD comes with it): Caddy and Traefik ask with GET, and the nginx
+        // example sets `proxy_method GET` for its subrequest.
+        .route("/api/v1/authorize", get(v1::authorize))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .method_not_allowed_fallback(method_not_allowed)

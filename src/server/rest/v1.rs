@@ -1,8 +1,10 @@
 //! The external API, authenticated by API key.
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::extract::ApiKeyAuth;
-use crate::api::{KeyIdentity, UserDto, WhoAmI};
+use crate::api::{AppError, KeyIdentity, UserDto, WhoAmI};
 
 /// `GET /api/v1/me`: who the presented key belongs to; integrations call it first.
 pub async fn me(ApiKeyAuth(verified): ApiKeyAuth) -> Json<WhoAmI> {
@@ -16,4 +18,79 @@ pub async fn me(ApiKeyAuth(verified): ApiKeyAuth) -> Json<WhoAmI> {
             name: verified.key_name,
         },
     })
+}
+
+pub const USER_ID_HEADER: &str = "x-keyward-user-id";
+pub const USER_EMAIL_HEADER: &str = "x-keyward-user-email";
+pub const KEY_ID_HEADER: &str = "x-keyward-key-id";
+pub const KEY_NAME_HEADER: &str = "x-keyward-key-name";
+/// On a refusal, the reason, so a proxy can put it in its own JSON answer (nginx's
+/// `auth_request` drops the body of the answer it asked for).
+pub const ERROR_HEADER: &str = "x-keyward-error";
+
+/// `GET /api/v1/authorize`: forward auth for a reverse proxy (nginx `auth_request`, Caddy
+/// `forward_auth`, Traefik `ForwardAuth`). The key is read and verified exactly as for
+/// `/me`, and its use is counted the same way. A usable key answers 204 with who it belongs
+/// to in `X-Keyward-*` headers, which the proxy copies to the upstream; anything else is the
+/// same 401 as `/me` (never 403 or 500, which proxies turn into confusing pages), or 503
+/// while the database is down, which the proxy must treat as a refusal.
+pub async fn authorize(auth: Result<ApiKeyAuth, AppError>) -> Response {
+    let verified = match auth {
+        Ok(ApiKeyAuth(verified)) => verified,
+        Err(error) => {
+            let reason = HeaderValue::from_str(&error.to_string()).ok();
+            let mut response = error.into_response();
+            if let Some(reason) = reason {
+                response
+                    .headers_mut()
+                    .insert(HeaderName::from_static(ERROR_HEADER), reason);
+            }
+            return response;
+        }
+    };
+    let identity = [
+        (USER_ID_HEADER, verified.user_id.to_string()),
+        (USER_EMAIL_HEADER, header_safe(&verified.user_email)),
+        (KEY_ID_HEADER, verified.key_id.to_string()),
+        (KEY_NAME_HEADER, header_safe(&verified.key_name)),
+    ];
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    for (name, value) in identity {
+        // header_safe leaves only visible ASCII, so this cannot fail.
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static(name), value);
+        }
+    }
+    response
+}
+
+/// Percent-encodes every byte that is not visible ASCII, and `%` itself, so a value can
+/// never end a header or start another (CR, LF), and UTF-8 survives proxies that mangle
+/// non-ASCII bytes. Any percent-decoder gives back the original text.
+pub fn header_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if (0x21..=0x7E).contains(&byte) && byte != b'%' {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header_safe;
+
+    #[test]
+    fn header_values_cannot_be_split_and_keep_their_text() {
+        assert_eq!(header_safe("Zapier"), "Zapier");
+        assert_eq!(header_safe("ada@example.com"), "ada@example.com");
+        assert_eq!(header_safe("a\r\nX-Evil: 1"), "a%0D%0AX-Evil:%201");
+        assert_eq!(header_safe("Café 100%"), "Caf%C3%A9%20100%25");
+        assert_eq!(header_safe("👩‍💻"), "%F0%9F%91%A9%E2%80%8D%F0%9F%92%BB");
+    }
 }
