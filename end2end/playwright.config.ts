@@ -90,6 +90,8 @@ export default defineConfig({
           // the tests at a real database. The server treats an empty value as unset and falls
           // back to its SQLite default.
           DATABASE_URL: process.env.KEYWARD_E2E_DATABASE_URL ?? "",
+          // Every test registers its own account, all from 127.0.0.1.
+          KEYWARD_SIGN_UP_MAX_PER_IP: "100000",
         },
       }
     : undefined,

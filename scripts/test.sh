@@ -3,7 +3,7 @@
 #   1. rustfmt and clippy (-D warnings), server and client builds;
 #   2. Rust unit tests and the HTTP integration tests against a fresh PostgreSQL database;
 #   3. the integration tests again against SQLite;
-#   4. the Playwright suite in Chromium against a freshly built server.
+#   4. the Playwright suite in Chromium against the release that ships (split WASM).
 # Every database it creates is dropped at the end, pass or fail.
 set -euo pipefail
 shopt -s inherit_errexit 2>/dev/null || true
@@ -43,14 +43,14 @@ counted env KEYWARD_TEST_BACKEND=postgres cargo test --workspace --features ssr
 step "Rust integration tests on SQLite"
 counted env KEYWARD_TEST_BACKEND=sqlite cargo test --features ssr --test '*'
 
-step "build the app (server + WASM) for the browser tests"
-cargo leptos build
+step "build the release that ships (split WASM, hashed names, precompressed) for the browser tests"
+bash scripts/build-release.sh
 psql "$PG_BASE/postgres" -Xq -c "CREATE DATABASE \"$E2E_DB\"" >/dev/null
 
 step "Playwright in Chromium"
 (
   cd end2end
-  KEYWARD_BIN="$CARGO_TARGET_DIR/debug/keyward" \
+  KEYWARD_BIN="$CARGO_TARGET_DIR/release/keyward" \
   KEYWARD_E2E_DATABASE_URL="$PG_BASE/$E2E_DB" \
   LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-warn}" \
     counted npx playwright test

@@ -1,12 +1,14 @@
 //! The HTML shell, the router and the site header.
+use codee::binary::PostcardCodec;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment};
 
 use crate::api::auth_fns::current_user;
 use crate::api::{AppError, UserDto};
 use crate::components::header::SiteHeader;
+use crate::components::hydration::provide_hydration;
 use crate::components::toast::{provide_toasts, ToastRegion};
 use crate::pages::{
     api_keys::ApiKeysPage,
@@ -19,7 +21,7 @@ use crate::pages::{
 
 /// The signed-in user, loaded once per page load (sign-in and sign-out reload the page).
 #[derive(Clone, Copy)]
-pub struct CurrentUser(pub Resource<Result<Option<UserDto>, AppError>>);
+pub struct CurrentUser(pub Resource<Result<Option<UserDto>, AppError>, PostcardCodec>);
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -31,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -66,18 +69,11 @@ fn set_content_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toasts();
-    let user = Resource::new(|| (), |_| current_user());
+    provide_hydration();
+    let user = Resource::<_, PostcardCodec>::new_with_options(|| (), |_| current_user(), false);
     provide_context(CurrentUser(user));
 
-    // Lets end-to-end tests (and curious humans) see when the WASM has taken over.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
-        <Stylesheet id="leptos" href="/pkg/keyward.css" />
         <Title text="Keyward" />
         <Router>
             <SiteHeader />

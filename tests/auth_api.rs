@@ -600,9 +600,11 @@ async fn server_functions_follow_the_same_rules() {
         ))
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    // Server functions answer with the error type itself, which the UI turns into the message.
-    let error: keyward::api::AppError =
-        serde_json::from_str(&wrong.text).expect("an AppError body");
+    // Server functions answer with the error type itself (in the server functions' codec),
+    // which the UI turns into the message.
+    let error = <keyward::api::AppError as leptos::server_fn::error::FromServerFnError>::de(
+        wrong.body.clone(),
+    );
     assert_eq!(error, keyward::api::AppError::InvalidCredentials);
     assert_eq!(error.to_string(), INVALID_CREDENTIALS);
 

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createKeyViaApi, registerViaApi } from "./helpers";
+import { PASSWORD, createKeyViaApi, registerViaApi, registerWith } from "./helpers";
 
 // These run with JavaScript disabled: everything asserted here comes from the server's HTML.
 
@@ -39,4 +39,49 @@ test("the header shows the session state without JavaScript", async ({ page }) =
   await page.goto("/");
   await expect(header.getByText(email)).toBeVisible();
   await expect(header.getByRole("button", { name: "Sign out" })).toBeVisible();
+});
+
+test("buttons that need the WASM are shown disabled, not dead", async ({ page }) => {
+  await registerViaApi(page);
+  await createKeyViaApi(page, "Disabled Until Ready");
+  await page.goto("/settings/api-keys");
+  await expect(page.getByRole("button", { name: "Create Key", exact: true })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Regenerate Disabled Until Ready" })).toBeDisabled();
+  // Signing out is a plain form, so it works (and is enabled) without the WASM.
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeEnabled();
+});
+
+test("signing in, a wrong password and signing out all work as plain forms", async ({ page, request }) => {
+  const email = await registerWith(request);
+  await page.goto("/settings/api-keys");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fsettings%2Fapi-keys|\/login\?callbackUrl=\/settings\/api-keys/);
+
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill("not the password at all");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("alert")).toHaveText("Invalid email or password");
+  expect(new URL(page.url()).pathname).toBe("/login");
+
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/settings\/api-keys$/);
+  await expect(page.getByRole("heading", { level: 1, name: "API Keys" })).toBeVisible();
+  await expect(page.getByRole("banner").getByText(email)).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+  const session = await page.request.get("/api/auth/session");
+  expect(session.status()).toBe(401);
+});
+
+test("registering works as a plain form and lands on the keys page", async ({ page }) => {
+  await page.goto("/register");
+  const email = `nojs-${Date.now()}@example.com`;
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account", exact: true }).click();
+  await expect(page).toHaveURL(/\/settings\/api-keys$/);
+  await expect(page.getByText("No API keys yet.")).toBeVisible();
 });

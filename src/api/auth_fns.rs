@@ -1,11 +1,13 @@
 //! Server functions behind the sign-in, registration and header UI. Same service layer as
 //! the REST handlers in `server::rest::auth`.
 use leptos::prelude::*;
+use leptos::server_fn::codec::Postcard;
 
 use super::{AppError, UserDto};
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    pub use crate::api::validation::safe_callback;
     pub use crate::server::entities::users;
     pub use crate::server::fn_context::{
         append_header, client_ip, optional_user, request_headers, state,
@@ -22,16 +24,35 @@ mod ssr {
         append_header(SET_COOKIE, session::set_cookie(&state.config, token));
         Ok(())
     }
+
+    /// A plain HTML form post (the page's WASM has not loaded, or never will) is answered
+    /// with a redirect: to `target` here on success; on failure leptos_axum sends the
+    /// browser back to the form with the error in `__err`, which the form displays.
+    pub fn redirect_form_post(target: &str) {
+        let from_form = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).cloned())
+            .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
+            .unwrap_or(false);
+        if from_form {
+            leptos_axum::redirect(target);
+        }
+    }
 }
 
-#[server(prefix = "/api/fn", endpoint = "current_user")]
+#[server(prefix = "/api/fn", endpoint = "current_user", output = Postcard)]
 pub async fn current_user() -> Result<Option<UserDto>, AppError> {
     use ssr::*;
     Ok(optional_user().await?.as_ref().map(UserDto::from))
 }
 
-#[server(prefix = "/api/fn", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<UserDto, AppError> {
+/// `callback_url` is where a plain form post lands after signing in (checked by
+/// `safe_callback`); the WASM form navigates there itself.
+#[server(prefix = "/api/fn", endpoint = "login", output = Postcard)]
+pub async fn login(
+    email: String,
+    password: String,
+    callback_url: Option<String>,
+) -> Result<UserDto, AppError> {
     use ssr::*;
     let state = state();
     let limits = Limits::from_config(&state.config);
@@ -45,11 +66,16 @@ pub async fn login(email: String, password: String) -> Result<UserDto, AppError>
     )
     .await?;
     start_session(&user).await?;
+    redirect_form_post(&safe_callback(callback_url.as_deref()));
     Ok(UserDto::from(&user))
 }
 
-#[server(prefix = "/api/fn", endpoint = "register")]
-pub async fn register(email: String, password: String) -> Result<UserDto, AppError> {
+#[server(prefix = "/api/fn", endpoint = "register", output = Postcard)]
+pub async fn register(
+    email: String,
+    password: String,
+    callback_url: Option<String>,
+) -> Result<UserDto, AppError> {
     use ssr::*;
     let state = state();
     let limits = SignUpLimits::from_config(&state.config);
@@ -63,14 +89,16 @@ pub async fn register(email: String, password: String) -> Result<UserDto, AppErr
     )
     .await?;
     start_session(&user).await?;
+    redirect_form_post(&safe_callback(callback_url.as_deref()));
     Ok(UserDto::from(&user))
 }
 
-#[server(prefix = "/api/fn", endpoint = "logout")]
+#[server(prefix = "/api/fn", endpoint = "logout", output = Postcard)]
 pub async fn logout() -> Result<(), AppError> {
     use ssr::*;
     let state = state();
     session::destroy_from_headers(&state.db, &state.config, &request_headers().await?).await?;
     append_header(SET_COOKIE, session::clear_cookie(&state.config));
+    redirect_form_post("/login");
     Ok(())
 }

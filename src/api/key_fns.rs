@@ -1,24 +1,25 @@
 //! Server functions behind the API key settings page. Same service layer as the REST
 //! handlers in `server::rest::api_keys`.
 use leptos::prelude::*;
+use leptos::server_fn::codec::Postcard;
 
 use super::{ApiKeySummary, AppError, CreatedApiKey};
 
-#[server(prefix = "/api/fn", endpoint = "list_keys")]
+#[server(prefix = "/api/fn", endpoint = "list_keys", output = Postcard)]
 pub async fn list_keys() -> Result<Vec<ApiKeySummary>, AppError> {
     use crate::server::fn_context::{require_user, state};
     let user = require_user().await?;
     crate::server::services::api_keys::list(&state().db, user.id).await
 }
 
-#[server(prefix = "/api/fn", endpoint = "create_key")]
+#[server(prefix = "/api/fn", endpoint = "create_key", output = Postcard)]
 pub async fn create_key(name: String) -> Result<CreatedApiKey, AppError> {
     use crate::server::fn_context::{require_user, state};
     let user = require_user().await?;
     crate::server::services::api_keys::create(&state().db, user.id, &name).await
 }
 
-#[server(prefix = "/api/fn", endpoint = "regenerate_key")]
+#[server(prefix = "/api/fn", endpoint = "regenerate_key", output = Postcard)]
 pub async fn regenerate_key(id: String) -> Result<CreatedApiKey, AppError> {
     use crate::server::fn_context::{require_user, state};
     let user = require_user().await?;

@@ -65,11 +65,12 @@ pub fn display_name(stored: &str) -> String {
     }
 }
 
-/// Trims and lower-cases an email and checks it has a plausible `local@domain.tld` shape.
-/// Deliverability is not our business; typos like a missing `@` or domain are, and so are
-/// invisible or direction-changing characters, which would let two accounts look alike.
-pub fn normalize_email(raw: &str) -> Result<String, &'static str> {
-    let email = trim_invisible(raw).to_lowercase();
+/// Checks that an email has a plausible `local@domain.tld` shape. Deliverability is not our
+/// business; typos like a missing `@` or domain are, and so are invisible or
+/// direction-changing characters, which would let two accounts look alike. The browser runs
+/// this for instant feedback; the server runs it inside `normalize_email`.
+pub fn check_email(raw: &str) -> Result<(), &'static str> {
+    let email = trim_invisible(raw);
     if email.chars().count() > EMAIL_MAX_CHARS {
         return Err(INVALID_EMAIL);
     }
@@ -86,10 +87,17 @@ pub fn normalize_email(raw: &str) -> Result<String, &'static str> {
             .chars()
             .any(|c| is_invisible(c) || is_control(c) || is_bidi_control(c));
     if plausible {
-        Ok(email)
+        Ok(())
     } else {
         Err(INVALID_EMAIL)
     }
+}
+
+/// Checks an email (`check_email`) and returns the form that is stored and compared: trimmed
+/// and lower-cased. (Lower-casing needs Unicode's case tables, which the browser never needs.)
+pub fn normalize_email(raw: &str) -> Result<String, &'static str> {
+    check_email(raw)?;
+    Ok(trim_invisible(raw).to_lowercase())
 }
 
 /// Control characters (Unicode Cc) and the line and paragraph separators: they break lines

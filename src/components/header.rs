@@ -12,7 +12,11 @@ pub fn SiteHeader() -> impl IntoView {
     let CurrentUser(user) = expect_context::<CurrentUser>();
     let toasts = use_toasts();
     let signing_out = RwSignal::new(false);
-    let sign_out = move |_| {
+    let sign_out = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if signing_out.get_untracked() {
+            return;
+        }
         signing_out.set(true);
         leptos::task::spawn_local(async move {
             match logout().await {
@@ -33,7 +37,10 @@ pub fn SiteHeader() -> impl IntoView {
                         Ok(Some(user)) => view! {
                             <span class="email">{user.email}</span>
                             <a href="/settings">"Settings"</a>
-                            <button class="btn ghost" on:click=sign_out disabled=move || signing_out.get()>"Sign out"</button>
+                            // A real form: signing out works before (or without) the WASM too.
+                            <form method="post" action="/api/fn/logout" class="inline" on:submit=sign_out>
+                                <button type="submit" class="btn ghost" disabled=move || signing_out.get()>"Sign out"</button>
+                            </form>
                         }.into_any(),
                         _ => view! {
                             <a href="/login">"Sign in"</a>

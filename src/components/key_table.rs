@@ -2,12 +2,15 @@ use leptos::prelude::*;
 
 use crate::api::validation::display_name;
 use crate::api::ApiKeySummary;
+use crate::components::hydration::use_hydrated;
 use crate::components::icons::RefreshIcon;
+use crate::components::lazy_dialogs::preload_regenerate_dialog;
 use crate::components::timestamp::{LastUsed, LocalDate};
 
 /// The user's keys: name, masked key, dates, and a Regenerate action per row.
 #[component]
 pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>) -> impl IntoView {
+    let hydrated = use_hydrated();
     let rows = keys
         .into_iter()
         .map(|key| {
@@ -21,7 +24,16 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
                     <td data-label="Created"><LocalDate iso=key.created_at /></td>
                     <td data-label="Last Used"><LastUsed iso=key.last_used_at /></td>
                     <td class="actions" data-label="Actions">
-                        <button type="button" class="btn small" aria-label=label on:click=move |_| on_regenerate.run(for_click.clone())>
+                        <button
+                            type="button"
+                            class="btn small"
+                            aria-label=label
+                            disabled=move || !hydrated.get()
+                            on:pointerenter=move |_| preload_regenerate_dialog()
+                            on:focus=move |_| preload_regenerate_dialog()
+                            on:touchstart=move |_| preload_regenerate_dialog()
+                            on:click=move |_| on_regenerate.run(for_click.clone())
+                        >
                             <RefreshIcon />
                             "Regenerate"
                         </button>

@@ -1,8 +1,10 @@
 pub mod copy_button;
 pub mod create_key_dialog;
 pub mod header;
+pub mod hydration;
 pub mod icons;
 pub mod key_table;
+pub mod lazy_dialogs;
 pub mod modal;
 pub mod regenerate_dialog;
 pub mod reveal_key;

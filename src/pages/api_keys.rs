@@ -1,18 +1,26 @@
+use codee::binary::PostcardCodec;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::key_fns::list_keys;
 use crate::api::ApiKeySummary;
-use crate::components::create_key_dialog::CreateKeyDialog;
+use crate::components::hydration::use_hydrated;
 use crate::components::icons::{KeyIcon, PlusIcon, Spinner};
 use crate::components::key_table::KeyTable;
-use crate::components::regenerate_dialog::RegenerateDialog;
+use crate::components::lazy_dialogs::{
+    preload_create_dialog, LazyCreateKeyDialog, LazyRegenerateDialog,
+};
 
 /// Settings → API Keys: the list (rendered on the server first), create and regenerate.
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
+    let hydrated = use_hydrated();
     let version = RwSignal::new(0u32);
-    let keys = Resource::new(move || version.get(), |_| list_keys());
+    let keys = Resource::<_, PostcardCodec>::new_with_options(
+        move || version.get(),
+        |_| list_keys(),
+        false,
+    );
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
     let create_open = RwSignal::new(false);
     let regenerate_open = RwSignal::new(false);
@@ -29,7 +37,15 @@ pub fn ApiKeysPage() -> impl IntoView {
                 <h1>"API Keys"</h1>
                 <p class="muted">"Manage API keys for external tool access"</p>
             </div>
-            <button type="button" class="btn primary" on:click=move |_| create_open.set(true)>
+            <button
+                type="button"
+                class="btn primary"
+                disabled=move || !hydrated.get()
+                on:pointerenter=move |_| preload_create_dialog()
+                on:focus=move |_| preload_create_dialog()
+                on:touchstart=move |_| preload_create_dialog()
+                on:click=move |_| create_open.set(true)
+            >
                 <PlusIcon />
                 "Create Key"
             </button>
@@ -54,7 +70,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
-        <CreateKeyDialog open=create_open on_changed=refresh />
-        <RegenerateDialog open=regenerate_open target=regenerate_target on_changed=refresh />
+        <LazyCreateKeyDialog open=create_open on_changed=refresh />
+        <LazyRegenerateDialog open=regenerate_open target=regenerate_target on_changed=refresh />
     }
 }

@@ -5,9 +5,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth_fns::{login, register};
-use crate::api::validation::{normalize_email, safe_callback, validate_new_password};
+use crate::api::validation::{check_email, safe_callback, validate_new_password};
+use crate::api::AppError;
 use crate::browser::go_to;
 use crate::components::icons::Spinner;
+use leptos::server_fn::error::ServerFnUrlError;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum AuthMode {
@@ -20,7 +22,15 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
     let query = use_query_map();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    // A form posted without the WASM comes back here with its error in `__err`; the server
+    // and the browser decode it alike, so the message is part of the hydrated page.
+    let posted_error = query
+        .read_untracked()
+        .get("__err")
+        .map(|encoded| ServerFnUrlError::<AppError>::decode_err(&encoded).to_string());
+    let error = RwSignal::new(posted_error);
+    let target = safe_callback(query.read_untracked().get("callbackUrl").as_deref());
+    let callback_field = target.clone();
     let pending = RwSignal::new(false);
 
     let submit = move |ev: SubmitEvent| {
@@ -30,18 +40,18 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
         }
         let (e, p) = (email.get_untracked(), password.get_untracked());
         if mode == AuthMode::Register {
-            if let Err(message) = normalize_email(&e).and_then(|_| validate_new_password(&p)) {
+            if let Err(message) = check_email(&e).and_then(|_| validate_new_password(&p)) {
                 error.set(Some(message.into()));
                 return;
             }
         }
-        let target = safe_callback(query.read_untracked().get("callbackUrl").as_deref());
+        let target = target.clone();
         error.set(None);
         pending.set(true);
         leptos::task::spawn_local(async move {
             let result = match mode {
-                AuthMode::SignIn => login(e, p).await,
-                AuthMode::Register => register(e, p).await,
+                AuthMode::SignIn => login(e, p, Some(target.clone())).await,
+                AuthMode::Register => register(e, p, Some(target.clone())).await,
             };
             match result {
                 // A full load, so the header and every resource see the new session.
@@ -68,6 +78,7 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
             <h1>{heading}</h1>
             // method/action keep the password out of the URL if the WASM has not loaded.
             <form method="post" action=action on:submit=submit novalidate>
+                <input type="hidden" name="callback_url" value=callback_field />
                 <label for="email">"Email"</label>
                 <input
                     id="email"

@@ -10,6 +10,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -30,8 +31,13 @@ pub fn router(state: AppState) -> Router {
     let context_state = state.clone();
     let fallback_state = state.clone();
     let options = state.leptos_options.clone();
+    // The WASM, JS and CSS, sent as the `.br` files compressed once at build time
+    // (scripts/build-release.sh) when the browser takes brotli.
+    let pkg =
+        ServeDir::new(std::path::Path::new(&state.config.site_root).join("pkg")).precompressed_br();
     Router::new()
         .merge(rest::routes())
+        .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &state,
             routes,

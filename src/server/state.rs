@@ -38,6 +38,7 @@ impl AppState {
             .site_root(config.site_root.clone())
             .site_pkg_dir("pkg")
             .site_addr(config.site_addr)
+            .hash_files(built_with_hashed_files())
             .build();
         AppState(Arc::new(Shared {
             leptos_options,
@@ -62,6 +63,16 @@ impl AppState {
     pub(crate) fn count_key_lookup(&self) {
         self.key_lookups.fetch_add(1, Ordering::Relaxed);
     }
+}
+
+/// cargo-leptos writes `hash.txt` (the content hashes in the site's file names) beside the
+/// server binary it builds. Leptos needs to know whether to read it, and must not be told to
+/// when it is absent (a test binary, a binary copied without it): it would panic.
+fn built_with_hashed_files() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|file| file.exists())
 }
 
 impl std::ops::Deref for AppState {

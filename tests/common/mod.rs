@@ -319,6 +319,8 @@ pub struct TestResponse {
     /// The body parsed as JSON, or `Null` when it is empty or not JSON.
     pub json: Value,
     pub text: String,
+    /// The body as sent (server functions answer in a binary codec).
+    pub body: axum::body::Bytes,
 }
 
 impl TestResponse {
@@ -368,6 +370,7 @@ pub async fn send_to(router: Router, request: Request<Body>) -> TestResponse {
         headers,
         json,
         text,
+        body: bytes,
     }
 }
 

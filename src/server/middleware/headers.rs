@@ -1,12 +1,14 @@
-//! Security headers for every response, and `no-store` for anything session-scoped.
+//! Security headers for every response, `no-store` for anything session-scoped, and long-lived
+//! caching for content-hashed static files.
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
 pub async fn security_headers(request: Request, next: Next) -> Response {
-    let static_asset =
-        request.uri().path().starts_with("/pkg/") || request.uri().path() == "/favicon.ico";
+    let path = request.uri().path();
+    let static_asset = path.starts_with("/pkg/") || path == "/favicon.ico";
+    let hashed = path.starts_with("/pkg/") && is_content_hashed(path);
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(
@@ -26,10 +28,60 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
         );
     }
-    if !static_asset {
+    let cache = if !static_asset {
         // Pages and API answers are per-user (and create/regenerate carry a secret): no cache
         // may keep them.
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+        "no-store"
+    } else if hashed && response.status().is_success() {
+        // The name changes with the content, so this very file never changes: a second visit
+        // takes it from the cache without asking.
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+/// cargo-leptos's `hash-files` names: `keyward.<22 base64url characters>.wasm`,
+/// `chunk_3.<hash>.wasm`, `__wasm_split.<hash>.js`.
+fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1].iter().any(|part| {
+            part.len() == 22
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                // the split loader's placeholder before hashing
+                && !part.bytes().all(|b| b == b'_')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_content_hashed;
+
+    #[test]
+    fn only_content_hashed_names_are_immutable() {
+        for hashed in [
+            "/pkg/keyward.Xy2-_abcdefghijklmnopq.wasm",
+            "/pkg/chunk_3.Xy2-_abcdefghijklmnopq.wasm",
+            "/pkg/__wasm_split.Xy2-_abcdefghijklmnopq.js",
+            "/pkg/keyward.Xy2-_abcdefghijklmnopq.wasm.br",
+        ] {
+            assert!(is_content_hashed(hashed), "{hashed}");
+        }
+        for plain in [
+            "/pkg/keyward.wasm",
+            "/pkg/keyward.js",
+            "/pkg/__wasm_split.______________________.js",
+            "/pkg/keyward.short.css",
+        ] {
+            assert!(!is_content_hashed(plain), "{plain}");
+        }
+    }
 }

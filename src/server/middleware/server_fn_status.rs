@@ -9,6 +9,8 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
+use leptos::server_fn::error::FromServerFnError;
+
 use crate::api::AppError;
 use crate::server::error::add_error_headers;
 
@@ -25,10 +27,11 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
         parts.status = StatusCode::INTERNAL_SERVER_ERROR;
         return Response::from_parts(parts, Body::empty());
     };
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        add_error_headers(&error, &mut parts.headers);
-    }
+    // Decoded with the error's own codec; a body that is not one of our errors decodes to
+    // `Internal` (the framework's own failure), whose status is the 500 it already has.
+    let error = AppError::de(bytes.clone());
+    parts.status =
+        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    add_error_headers(&error, &mut parts.headers);
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -1,0 +1,100 @@
+// What a signed-in first visit to /settings/api-keys downloads, measured the way the Next.js
+// figure was: every .wasm and .js response the browser receives until the network has been
+// idle (Playwright's networkidle, then 1.5 s more), each body compressed with `brotli -q 11`.
+// Also: the time from navigation to the first click on "Create Key" that opens the dialog,
+// unthrottled and under Fast 3G + 4x CPU slowdown; and a second visit's network requests.
+//
+// Usage: node bench/first_load.mjs BASE_URL      (prints JSON on stdout)
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(path.resolve("end2end/package.json"));
+const { chromium } = require("@playwright/test");
+
+const base = process.argv[2] ?? "http://127.0.0.1:3200";
+const PASSWORD = "correct horse battery staple";
+const FAST_3G = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1024 * 1024) / 8 * 0.9, uploadThroughput: (750 * 1024) / 8 * 0.9 };
+
+function brotli(buffer) {
+  return execFileSync("brotli", ["-q", "11", "-c"], { input: buffer, maxBuffer: 64 << 20 }).length;
+}
+
+async function signedInContext(browser) {
+  const context = await browser.newContext({ baseURL: base });
+  const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+  const response = await context.request.post("/api/auth/register", { data: { email, password: PASSWORD } });
+  if (response.status() !== 201) throw new Error(`register: ${response.status()} ${await response.text()}`);
+  return context;
+}
+
+async function measureBytes(browser) {
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  const bodies = [];
+  page.on("response", async (response) => {
+    const url = new URL(response.url());
+    if (!/\.(wasm|js)$/.test(url.pathname)) return;
+    bodies.push(response.body().then((body) => ({ file: url.pathname, raw: body.length, brotli: brotli(body) })));
+  });
+  await page.goto("/settings/api-keys", { waitUntil: "networkidle" });
+  await page.waitForTimeout(1500);
+  const files = await Promise.all(bodies);
+  await context.close();
+  return files;
+}
+
+async function firstWorkingClick(browser, throttled) {
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  if (throttled) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", FAST_3G);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  }
+  const started = Date.now();
+  await page.goto("/settings/api-keys", { waitUntil: "commit" });
+  // Playwright clicks as soon as the button is visible, enabled and stable.
+  await page.getByRole("button", { name: "Create Key", exact: true }).click({ timeout: 60_000 });
+  await page.getByRole("dialog", { name: "Create API Key" }).waitFor({ state: "visible", timeout: 60_000 });
+  const ms = Date.now() - started;
+  await context.close();
+  return ms;
+}
+
+/** Which .wasm/.js files a second visit fetches over the network (not from the cache). */
+async function secondVisit(browser) {
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  await page.goto("/settings/api-keys", { waitUntil: "networkidle" });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  // Chromium reports a memory-cache hit as a response plus `requestServedFromCache`.
+  const cached = new Set();
+  const responses = [];
+  cdp.on("Network.requestServedFromCache", ({ requestId }) => cached.add(requestId));
+  cdp.on("Network.responseReceived", ({ requestId, response }) => {
+    const url = new URL(response.url);
+    if (/\.(wasm|js)$/.test(url.pathname)) responses.push({ requestId, path: url.pathname, disk: response.fromDiskCache });
+  });
+  await page.goto("/settings/api-keys", { waitUntil: "networkidle" });
+  await context.close();
+  return responses.filter((r) => !r.disk && !cached.has(r.requestId)).map((r) => r.path);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  const files = await measureBytes(browser);
+  const clicks = [];
+  for (let i = 0; i < 3; i++) clicks.push(await firstWorkingClick(browser, false));
+  const throttled = [];
+  for (let i = 0; i < 2; i++) throttled.push(await firstWorkingClick(browser, true));
+  const second = await secondVisit(browser);
+  console.log(JSON.stringify({ files, firstClickMs: clicks, firstClickThrottledMs: throttled, secondVisitFromNetwork: second }));
+} finally {
+  await browser.close();
+}

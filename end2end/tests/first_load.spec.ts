@@ -1,0 +1,97 @@
+import { expect, test, type Page } from "@playwright/test";
+import { registerViaApi, waitForHydration } from "./helpers";
+
+// The first load of the keys page as it ships: the release build, split into chunks, with
+// content-hashed names served precompressed.
+
+/** Chromium DevTools' "Fast 3G" preset (download/upload in bytes per second). */
+const FAST_3G = {
+  offline: false,
+  latency: 562.5,
+  downloadThroughput: ((1.6 * 1024 * 1024) / 8) * 0.9,
+  uploadThroughput: ((750 * 1024) / 8) * 0.9,
+};
+
+function isCode(url: string): boolean {
+  return /\.(wasm|js)$/.test(new URL(url).pathname);
+}
+
+test("on a slow phone, the earliest click on Create Key is never lost", async ({ page, context }) => {
+  await registerViaApi(page);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", FAST_3G);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+
+  await page.goto("/settings/api-keys", { waitUntil: "commit" });
+  const create = page.getByRole("button", { name: "Create Key", exact: true });
+  // Before the WASM has taken over, the button must not look clickable.
+  await expect(create).toBeVisible({ timeout: 60_000 });
+  const hydratedAtFirstSight = await page.evaluate(() => document.body.dataset.hydrated === "true");
+  const disabledAtFirstSight = await create.isDisabled();
+  expect(hydratedAtFirstSight, "the throttled page was still loading when first seen").toBe(false);
+  expect(disabledAtFirstSight, "a button that does nothing yet is shown disabled").toBe(true);
+  // Playwright clicks the moment the button is enabled; that click must open the dialog
+  // (waiting, if need be, for the dialog's own code to arrive).
+  await create.click({ timeout: 60_000 });
+  await expect(page.getByRole("dialog", { name: "Create API Key" })).toBeVisible({ timeout: 30_000 });
+});
+
+test("the dialogs' code is fetched on intent, not with the page", async ({ page }) => {
+  await registerViaApi(page);
+  const fetched: string[] = [];
+  page.on("request", (request) => {
+    if (isCode(request.url())) fetched.push(new URL(request.url()).pathname);
+  });
+  await page.goto("/settings/api-keys", { waitUntil: "networkidle" });
+  await waitForHydration(page);
+  await page.waitForTimeout(500);
+  expect(fetched.filter((f) => f.includes("create_key_dialog"))).toEqual([]);
+
+  await page.getByRole("button", { name: "Create Key", exact: true }).hover();
+  await expect.poll(() => fetched.some((f) => f.includes("create_key_dialog"))).toBe(true);
+  await page.getByRole("button", { name: "Create Key", exact: true }).click();
+  await expect(page.getByRole("dialog", { name: "Create API Key" })).toBeVisible();
+});
+
+async function codeFromNetwork(page: Page, action: () => Promise<unknown>): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  // Chromium reports a memory-cache hit as a response plus `requestServedFromCache`.
+  const cached = new Set<string>();
+  const responses: { id: string; path: string; fromDisk: boolean }[] = [];
+  cdp.on("Network.requestServedFromCache", ({ requestId }) => cached.add(requestId));
+  cdp.on("Network.responseReceived", ({ requestId, response }) => {
+    if (isCode(response.url)) {
+      responses.push({ id: requestId, path: new URL(response.url).pathname, fromDisk: response.fromDiskCache });
+    }
+  });
+  await action();
+  await cdp.detach();
+  return responses.filter((r) => !r.fromDisk && !cached.has(r.id)).map((r) => r.path);
+}
+
+test("code is sent precompressed and cached for good: a second visit downloads none", async ({ page }) => {
+  await registerViaApi(page);
+  const responses: { path: string; encoding?: string; cache?: string }[] = [];
+  page.on("response", (response) => {
+    if (isCode(response.url())) {
+      responses.push({
+        path: new URL(response.url()).pathname,
+        encoding: response.headers()["content-encoding"],
+        cache: response.headers()["cache-control"],
+      });
+    }
+  });
+  const first = await codeFromNetwork(page, () => page.goto("/settings/api-keys", { waitUntil: "networkidle" }));
+  expect(first.length, "the first visit downloads the WASM and its JS").toBeGreaterThan(0);
+  for (const response of responses) {
+    expect(response.path, "content-hashed name").toMatch(/\.[A-Za-z0-9_-]{22}\.(wasm|js)$/);
+    expect(response.cache, response.path).toBe("public, max-age=31536000, immutable");
+    expect(response.encoding, response.path).toBe("br");
+  }
+
+  const second = await codeFromNetwork(page, () => page.goto("/settings/api-keys", { waitUntil: "networkidle" }));
+  expect(second, "WASM or JS fetched again on the second visit").toEqual([]);
+  await waitForHydration(page);
+});

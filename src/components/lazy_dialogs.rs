@@ -1,0 +1,69 @@
+//! The create and regenerate dialogs, fetched the first time they are wanted rather than
+//! with the page. In a split build (`cargo leptos build --split`) each `#[lazy]` function
+//! below and everything only it reaches (the dialog, the reveal view, the copy button, the
+//! create and regenerate calls) lands in a WASM chunk of its own. The page asks for the chunk
+//! when the user shows intent (pointer over, focus or touch on the button), so it is usually
+//! there by the time of the click; a click that beats it waits for it (a few milliseconds on a
+//! local network) and is never dropped. In a normal build these are plain async functions.
+use leptos::prelude::*;
+use leptos::{lazy, lazy_preload};
+
+use crate::api::ApiKeySummary;
+use crate::components::create_key_dialog::CreateKeyDialog;
+use crate::components::regenerate_dialog::RegenerateDialog;
+
+#[lazy]
+fn create_key_dialog(open: RwSignal<bool>, on_changed: Callback<()>) -> AnyView {
+    view! { <CreateKeyDialog open on_changed /> }.into_any()
+}
+
+#[lazy]
+fn regenerate_key_dialog(
+    open: RwSignal<bool>,
+    target: RwSignal<Option<ApiKeySummary>>,
+    on_changed: Callback<()>,
+) -> AnyView {
+    view! { <RegenerateDialog open target on_changed /> }.into_any()
+}
+
+/// Starts fetching the create dialog's chunk; call on intent.
+pub fn preload_create_dialog() {
+    let _ = lazy_preload!(create_key_dialog);
+}
+
+/// Starts fetching the regenerate dialog's chunk; call on intent.
+pub fn preload_regenerate_dialog() {
+    let _ = lazy_preload!(regenerate_key_dialog);
+}
+
+/// True from the first time `open` is, and from then on: the dialog is mounted when first
+/// wanted and stays, so the native `<dialog>` closes (returning focus) the usual way.
+fn wanted_once(open: RwSignal<bool>) -> Memo<bool> {
+    Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || open.get())
+}
+
+/// "Create API Key", loaded on first use.
+#[component]
+pub fn LazyCreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl IntoView {
+    let wanted = wanted_once(open);
+    view! {
+        <Show when=move || wanted.get()>
+            {move || Suspend::new(create_key_dialog(open, on_changed))}
+        </Show>
+    }
+}
+
+/// "Regenerate API Key", loaded on first use.
+#[component]
+pub fn LazyRegenerateDialog(
+    open: RwSignal<bool>,
+    target: RwSignal<Option<ApiKeySummary>>,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    let wanted = wanted_once(open);
+    view! {
+        <Show when=move || wanted.get()>
+            {move || Suspend::new(regenerate_key_dialog(open, target, on_changed))}
+        </Show>
+    }
+}
