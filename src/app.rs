@@ -3,7 +3,7 @@ use codee::binary::PostcardCodec;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::api::auth_fns::current_user;
 use crate::api::{AppError, UserDto};
@@ -13,6 +13,7 @@ use crate::components::toast::{provide_toasts, ToastRegion};
 use crate::pages::{
     api_keys::ApiKeysPage,
     home::HomePage,
+    key_detail::KeyDetailPage,
     login::LoginPage,
     not_found::NotFound,
     register::RegisterPage,
@@ -89,6 +90,9 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=StaticSegment("settings") view=SettingsLayout ssr=SsrMode::InOrder>
                         <Route path=StaticSegment("") view=SettingsIndex ssr=SsrMode::InOrder />
                         <Route path=StaticSegment("api-keys") view=ApiKeysPage ssr=SsrMode::InOrder />
+                        // Async: rendered whole before anything is sent, so an unknown key's page
+                        // carries its 404 status (in order, the status leaves with the first chunk).
+                        <Route path=(StaticSegment("api-keys"), ParamSegment("id")) view=KeyDetailPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </main>

@@ -78,6 +78,123 @@ pub fn relative_time(iso: &str) -> String {
     server_date(iso)
 }
 
+/// Milliseconds since the epoch: the browser's clock, or the server's while rendering.
+pub fn now_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+    {
+        chrono::Utc::now().timestamp_millis() as f64
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        0.0
+    }
+}
+
+/// An RFC 3339 time in milliseconds since the epoch (`NaN` if it does not parse).
+pub fn iso_ms(iso: &str) -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::new(&wasm_bindgen::JsValue::from_str(iso)).get_time()
+    }
+    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+    {
+        chrono::DateTime::parse_from_rfc3339(iso).map_or(f64::NAN, |t| t.timestamp_millis() as f64)
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        let _ = iso;
+        f64::NAN
+    }
+}
+
+/// RFC 3339 for "`days` days from now" (browser only; the server never builds one).
+pub fn iso_in_days(days: u32) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+            js_sys::Date::now() + f64::from(days) * 86_400_000.0,
+        ));
+        at.to_iso_string().into()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = days;
+        String::new()
+    }
+}
+
+/// RFC 3339 for the last second of a `YYYY-MM-DD` day in the user's time zone: a key set to
+/// expire "on" a date works through that whole day.
+pub fn iso_end_of_local_day(date: &str) -> Option<String> {
+    let mut parts = date.split('-').map(|p| p.parse::<u32>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    #[cfg(feature = "hydrate")]
+    {
+        let at =
+            js_sys::Date::new_with_year_month_day_hr_min_sec(y, m as i32 - 1, d as i32, 23, 59, 59);
+        let ms = at.get_time();
+        (!ms.is_nan()).then(|| at.to_iso_string().into())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (y, m, d);
+        None
+    }
+}
+
+/// `YYYY-MM-DD` in the user's time zone, `days` from today (for a date input's min and max).
+pub fn local_date_in_days(days: u32) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+            js_sys::Date::now() + f64::from(days) * 86_400_000.0,
+        ));
+        format!(
+            "{:04}-{:02}-{:02}",
+            at.get_full_year(),
+            at.get_month() + 1,
+            at.get_date()
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = days;
+        String::new()
+    }
+}
+
+/// How an expiry reads next to a key, and whether it has passed: "Never", "in 12 days",
+/// "in 5 hours", "Expired".
+pub fn describe_expiry(iso: Option<&str>, now_ms: f64) -> (String, bool) {
+    let Some(iso) = iso else {
+        return ("Never".to_owned(), false);
+    };
+    let left_ms = iso_ms(iso) - now_ms;
+    if left_ms.is_nan() {
+        return (server_date(iso), false);
+    }
+    if left_ms <= 0.0 {
+        return ("Expired".to_owned(), true);
+    }
+    let unit = |n: f64, unit: &str| {
+        let n = n.round().max(1.0) as u64;
+        format!("in {n} {unit}{}", if n == 1 { "" } else { "s" })
+    };
+    let hours = left_ms / 3_600_000.0;
+    let text = if hours < 1.0 {
+        unit(left_ms / 60_000.0, "minute")
+    } else if hours < 24.0 {
+        unit(hours, "hour")
+    } else {
+        unit(hours / 24.0, "day")
+    };
+    (text, false)
+}
+
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn describe_age(seconds: u64) -> Option<String> {
     let plural = |n: u64, unit: &str| format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" });
@@ -103,5 +220,19 @@ mod tests {
         assert_eq!(describe_age(86_400 * 3).unwrap(), "3 days ago");
         assert!(describe_age(86_400 * 40).is_none());
         assert_eq!(server_date("2026-11-28T01:02:03.000Z"), "2026-11-28");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn expiry_reads_naturally() {
+        let now = iso_ms("2026-11-28T12:00:00Z");
+        let reads = |iso: &str| describe_expiry(Some(iso), now);
+        assert_eq!(describe_expiry(None, now), ("Never".into(), false));
+        assert_eq!(reads("2026-12-05T11:59:59Z"), ("in 7 days".into(), false));
+        assert_eq!(reads("2026-12-10T12:00:00Z"), ("in 12 days".into(), false));
+        assert_eq!(reads("2026-11-28T17:00:00Z"), ("in 5 hours".into(), false));
+        assert_eq!(reads("2026-11-28T12:01:00Z"), ("in 1 minute".into(), false));
+        assert_eq!(reads("2026-11-28T11:00:00Z"), ("Expired".into(), true));
+        assert_eq!(reads("2026-11-28T12:00:00Z"), ("Expired".into(), true));
     }
 }

@@ -18,16 +18,18 @@ use common::{
 };
 
 const KEYS: &str = "/api/api-keys";
-const CREATED_FIELDS: [&str; 6] = [
+const CREATED_FIELDS: [&str; 7] = [
     "createdAt",
+    "expiresAt",
     "fullKey",
     "id",
     "keyPrefix",
     "maskedKey",
     "name",
 ];
-const LISTED_FIELDS: [&str; 6] = [
+const LISTED_FIELDS: [&str; 7] = [
     "createdAt",
+    "expiresAt",
     "id",
     "keyPrefix",
     "lastUsedAt",

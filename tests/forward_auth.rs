@@ -398,6 +398,33 @@ async fn nginx_lets_only_valid_keys_reach_the_upstream() {
     // The X-API-Key header works through the proxy too.
     assert_eq!(get(vec![("X-API-Key", key.clone())]).await.status, 200);
 
+    // A use through the proxy counts like a call to /me: the key's usage and recent clients,
+    // with the caller's address as nginx saw it and its user agent.
+    app.state.usage.flush(&app.db).await.expect("flush");
+    let detail = app
+        .get(
+            &format!("/api/api-keys/{}", str_of(&created["id"])),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.text);
+    let today = detail.json["usage"]
+        .as_array()
+        .and_then(|u| u.last())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(today["count"], 2, "two proxied calls today");
+    let clients = detail.json["recentClients"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        clients
+            .iter()
+            .any(|c| c["ip"] == "127.0.0.1" && c["userAgent"] == "orders-sync/1.0"),
+        "{clients:?}"
+    );
+
     // Regenerated a moment ago: the old key is refused through the proxy at once.
     let regenerated = app.regenerate(Some(&cookie), str_of(&created["id"])).await;
     assert_eq!(regenerated.status, StatusCode::OK);

@@ -127,7 +127,7 @@ test.describe("API keys page", () => {
     const row = keyRow(page, "Test Key");
     await expect(row).toHaveCount(1);
     await expect(row.getByText(masked(key), { exact: true })).toBeVisible();
-    await expect(row.getByText("Never", { exact: true })).toBeVisible();
+    await expect(row.locator('[data-label="Last Used"]').getByText("Never", { exact: true })).toBeVisible();
     await expect(row.getByRole("button", { name: "Regenerate Test Key" })).toHaveText(/Regenerate/);
 
     // The key works against the external API.

@@ -11,7 +11,7 @@ test("the key list is rendered by the server, masked, with no secret in the page
   await expect(page.getByText(email)).toBeVisible();
   const row = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "Server Rendered", exact: true }) });
   await expect(row.getByText(`${key.slice(0, 12)}****`)).toBeVisible();
-  await expect(row.getByText("Never", { exact: true })).toBeVisible();
+  await expect(row.locator('[data-label="Last Used"]').getByText("Never", { exact: true })).toBeVisible();
   expect(await page.content()).not.toContain(key);
 });
 
@@ -84,4 +84,26 @@ test("registering works as a plain form and lands on the keys page", async ({ pa
   await page.getByRole("button", { name: "Create account", exact: true }).click();
   await expect(page).toHaveURL(/\/settings\/api-keys$/);
   await expect(page.getByText("No API keys yet.")).toBeVisible();
+});
+
+test("a key's page is rendered by the server: facts, chart, versions, clients", async ({ page }) => {
+  await registerViaApi(page);
+  const key = await createKeyViaApi(page, "No Script");
+  const me = await page.request.get("/api/v1/me", { headers: { Authorization: `Bearer ${key}`, "User-Agent": "nojs-check/1" } });
+  expect(me.status()).toBe(200);
+  const [row] = (await (await page.request.get("/api/api-keys")).json()).keys;
+  await page.goto("/settings/api-keys");
+  await page.getByRole("link", { name: "No Script", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/settings/api-keys/${row.id}$`));
+  await expect(page.getByRole("heading", { level: 1, name: "No Script" })).toBeVisible();
+  await expect(page.getByText("1 call", { exact: true })).toBeVisible();
+  await expect(page.locator("svg.chart rect")).toHaveCount(30);
+  // The numbers are in a table for screen readers too.
+  await expect(page.getByRole("table", { name: "Successful calls per day, last 30 days" }).getByRole("row")).toHaveCount(31);
+  await expect(page.getByRole("region", { name: "Recent clients" }).getByText("nojs-check/1")).toBeVisible();
+  expect(await page.content()).not.toContain(key);
+
+  const missing = await page.goto("/settings/api-keys/00000000-0000-0000-0000-000000000000");
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });

@@ -25,6 +25,8 @@ pub struct ApiKeySummary {
     pub created_at: String,
     /// RFC 3339, UTC; `None` until the key authenticates a request.
     pub last_used_at: Option<String>,
+    /// RFC 3339, UTC; `None` for a key that never expires.
+    pub expires_at: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -42,6 +44,7 @@ pub struct CreatedApiKey {
     pub key_prefix: String,
     pub masked_key: String,
     pub created_at: String,
+    pub expires_at: Option<String>,
 }
 
 impl std::fmt::Debug for CreatedApiKey {
@@ -53,6 +56,7 @@ impl std::fmt::Debug for CreatedApiKey {
             .field("full_key", &"<redacted>")
             .field("key_prefix", &self.key_prefix)
             .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
             .finish()
     }
 }
@@ -68,4 +72,49 @@ pub struct WhoAmI {
 pub struct KeyIdentity {
     pub id: String,
     pub name: String,
+}
+
+/// `GET /api/api-keys/{id}`: one key with its record: use over the last 30 days, every
+/// version it has had, and the clients that used it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKeyDetail {
+    pub key: ApiKeySummary,
+    /// Exactly 30 UTC days, oldest first, ending today.
+    pub usage: Vec<DailyUsage>,
+    /// Newest first: the live key (`replaced_at: None`), then each predecessor.
+    pub versions: Vec<KeyVersion>,
+    /// Up to 5 distinct clients, most recent first.
+    pub recent_clients: Vec<RecentClient>,
+}
+
+/// Successful authentications on one UTC day, by any version of the key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DailyUsage {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub count: i64,
+}
+
+/// One secret a key has had. Never a hash, never a full key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyVersion {
+    pub id: String,
+    pub key_prefix: String,
+    pub masked_key: String,
+    pub created_at: String,
+    /// When a regenerate replaced it; `None` for the live version.
+    pub replaced_at: Option<String>,
+}
+
+/// A caller of the key: its address (as `trust_forwarded_for` decides) and user agent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecentClient {
+    pub ip: String,
+    /// Cut to 200 characters; empty when the client sent none.
+    pub user_agent: String,
+    pub last_seen_at: String,
 }

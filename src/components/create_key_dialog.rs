@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use crate::api::key_fns::create_key;
 use crate::api::validation::validate_key_name;
 use crate::api::CreatedApiKey;
+use crate::browser::{iso_end_of_local_day, iso_in_days, local_date_in_days};
 use crate::components::icons::Spinner;
 use crate::components::modal::Modal;
 use crate::components::reveal_key::RevealKey;
@@ -14,6 +15,8 @@ use crate::components::toast::use_toasts;
 pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl IntoView {
     let toasts = use_toasts();
     let name = RwSignal::new(String::new());
+    let expiry = RwSignal::new(String::from("never"));
+    let expiry_date = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let created = RwSignal::new(None::<CreatedApiKey>);
@@ -31,10 +34,21 @@ pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl I
                 return;
             }
         };
+        let expires_at = match expiry.get_untracked().as_str() {
+            "never" => None,
+            "custom" => match iso_end_of_local_day(&expiry_date.get_untracked()) {
+                Some(at) => Some(at),
+                None => {
+                    error.set(Some("Choose the date the key should stop working".into()));
+                    return;
+                }
+            },
+            days => days.parse().ok().map(iso_in_days),
+        };
         error.set(None);
         pending.set(true);
         leptos::task::spawn_local(async move {
-            let result = create_key(valid).await;
+            let result = create_key(valid, expires_at).await;
             pending.set(false);
             match result {
                 Ok(key) => {
@@ -50,6 +64,8 @@ pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl I
     let on_closed = Callback::new(move |_| {
         created.set(None);
         name.set(String::new());
+        expiry.set("never".into());
+        expiry_date.set(String::new());
         error.set(None);
         on_changed.run(());
     });
@@ -84,6 +100,34 @@ pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl I
                             on:input=move |ev| name.set(event_target_value(&ev))
                             disabled=move || pending.get()
                         />
+                        <label for="key-expiry">"Expiration"</label>
+                        <select
+                            id="key-expiry"
+                            name="expiry"
+                            prop:value=move || expiry.get()
+                            on:change=move |ev| expiry.set(event_target_value(&ev))
+                            disabled=move || pending.get()
+                        >
+                            <option value="never">"No expiration"</option>
+                            <option value="7">"7 days"</option>
+                            <option value="30">"30 days"</option>
+                            <option value="60">"60 days"</option>
+                            <option value="90">"90 days"</option>
+                            <option value="custom">"Custom date…"</option>
+                        </select>
+                        <Show when=move || expiry.get() == "custom">
+                            <label for="key-expiry-date">"Expires at the end of"</label>
+                            <input
+                                id="key-expiry-date"
+                                name="expiry_date"
+                                type="date"
+                                min=local_date_in_days(1)
+                                max=local_date_in_days(365)
+                                prop:value=move || expiry_date.get()
+                                on:input=move |ev| expiry_date.set(event_target_value(&ev))
+                                disabled=move || pending.get()
+                            />
+                        </Show>
                         <p id="key-name-error" class="form-error" role="alert">{move || error.get()}</p>
                         <div class="modal-actions">
                             <button type="button" class="btn" on:click=move |_| open.set(false) disabled=move || pending.get()>

@@ -5,9 +5,10 @@ use crate::api::ApiKeySummary;
 use crate::components::hydration::use_hydrated;
 use crate::components::icons::RefreshIcon;
 use crate::components::lazy_dialogs::preload_regenerate_dialog;
-use crate::components::timestamp::{LastUsed, LocalDate};
+use crate::components::timestamp::{Expires, LastUsed, LocalDate};
 
-/// The user's keys: name, masked key, dates, and a Regenerate action per row.
+/// The user's keys: name (linking to the key's page), masked key, dates, expiry, and a
+/// Regenerate action per row.
 #[component]
 pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>) -> impl IntoView {
     let hydrated = use_hydrated();
@@ -17,12 +18,14 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
             let name = display_name(&key.name);
             let label = format!("Regenerate {name}");
             let for_click = key.clone();
+            let href = format!("/settings/api-keys/{}", key.id);
             view! {
                 <tr>
-                    <td class="name" data-label="Name">{name}</td>
+                    <td class="name" data-label="Name"><a href=href>{name}</a></td>
                     <td data-label="Key"><code class="masked">{key.masked_key}</code></td>
                     <td data-label="Created"><LocalDate iso=key.created_at /></td>
                     <td data-label="Last Used"><LastUsed iso=key.last_used_at /></td>
+                    <td data-label="Expires"><Expires iso=key.expires_at /></td>
                     <td class="actions" data-label="Actions">
                         <button
                             type="button"
@@ -51,6 +54,7 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
                         <th scope="col">"Key"</th>
                         <th scope="col">"Created"</th>
                         <th scope="col">"Last Used"</th>
+                        <th scope="col">"Expires"</th>
                         <th scope="col" class="actions">"Actions"</th>
                     </tr>
                 </thead>

@@ -22,8 +22,9 @@ fn regenerate_key_dialog(
     open: RwSignal<bool>,
     target: RwSignal<Option<ApiKeySummary>>,
     on_changed: Callback<()>,
+    on_replaced: Option<Callback<String>>,
 ) -> AnyView {
-    view! { <RegenerateDialog open target on_changed /> }.into_any()
+    view! { <RegenerateDialog open target on_changed on_replaced /> }.into_any()
 }
 
 /// Starts fetching the create dialog's chunk; call on intent.
@@ -53,17 +54,18 @@ pub fn LazyCreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> im
     }
 }
 
-/// "Regenerate API Key", loaded on first use.
+/// "Regenerate API Key", loaded on first use. `on_replaced`: see `RegenerateDialog`.
 #[component]
 pub fn LazyRegenerateDialog(
     open: RwSignal<bool>,
     target: RwSignal<Option<ApiKeySummary>>,
     on_changed: Callback<()>,
+    #[prop(optional)] on_replaced: Option<Callback<String>>,
 ) -> impl IntoView {
     let wanted = wanted_once(open);
     view! {
         <Show when=move || wanted.get()>
-            {move || Suspend::new(regenerate_key_dialog(open, target, on_changed))}
+            {move || Suspend::new(regenerate_key_dialog(open, target, on_changed, on_replaced))}
         </Show>
     }
 }

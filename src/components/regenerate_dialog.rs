@@ -14,6 +14,9 @@ pub fn RegenerateDialog(
     open: RwSignal<bool>,
     target: RwSignal<Option<ApiKeySummary>>,
     on_changed: Callback<()>,
+    /// Runs with the new key's id once the dialog has closed after a regenerate (a page
+    /// about the old id moves to the new one then, not while the secret is on screen).
+    on_replaced: Option<Callback<String>>,
 ) -> impl IntoView {
     let toasts = use_toasts();
     let pending = RwSignal::new(false);
@@ -47,10 +50,14 @@ pub fn RegenerateDialog(
         });
     };
     let on_closed = Callback::new(move |_| {
+        let replaced_by = regenerated.get_untracked().map(|key| key.id);
         regenerated.set(None);
         error.set(None);
         target.set(None);
         on_changed.run(());
+        if let (Some(on_replaced), Some(id)) = (on_replaced, replaced_by) {
+            on_replaced.run(id);
+        }
     });
     let key_name = move || {
         target

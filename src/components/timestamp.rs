@@ -2,7 +2,9 @@
 //! server does not know the reader's locale or time zone).
 use leptos::prelude::*;
 
-use crate::browser::{local_date, local_date_time, relative_time, server_date};
+use crate::browser::{
+    describe_expiry, local_date, local_date_time, now_ms, relative_time, server_date,
+};
 
 /// A date in the user's locale, with the exact time on hover.
 #[component]
@@ -33,5 +35,35 @@ pub fn LastUsed(iso: Option<String>) -> impl IntoView {
             view! { <time datetime=iso title=move || title.get()>{move || text.get()}</time> }
                 .into_any()
         }
+    }
+}
+
+/// "Never", "in 12 days" (exact time on hover), or a red "Expired" badge. One element whatever
+/// the clock says, so the server's rendering and the browser's always hydrate alike.
+#[component]
+pub fn Expires(iso: Option<String>) -> impl IntoView {
+    let (text, expired) = describe_expiry(iso.as_deref(), now_ms());
+    let text = RwSignal::new(text);
+    let expired = RwSignal::new(expired);
+    let title = RwSignal::new(iso.clone().unwrap_or_default());
+    let datetime = iso.clone();
+    Effect::new(move |_| {
+        // In the browser: its own clock and the reader's locale.
+        let (now_text, now_expired) = describe_expiry(iso.as_deref(), now_ms());
+        text.set(now_text);
+        expired.set(now_expired);
+        if let Some(iso) = &iso {
+            title.set(local_date_time(iso));
+        }
+    });
+    view! {
+        <time
+            class="expiry"
+            class:badge-expired=move || expired.get()
+            datetime=datetime
+            title=move || title.get()
+        >
+            {move || text.get()}
+        </time>
     }
 }

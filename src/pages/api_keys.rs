@@ -3,7 +3,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::key_fns::list_keys;
+use crate::api::validation::display_name;
 use crate::api::ApiKeySummary;
+use crate::browser::{describe_expiry, iso_ms, now_ms};
 use crate::components::hydration::use_hydrated;
 use crate::components::icons::{KeyIcon, PlusIcon, Spinner};
 use crate::components::key_table::KeyTable;
@@ -63,7 +65,10 @@ pub fn ApiKeysPage() -> impl IntoView {
                             <p class="muted">"Create one to get started."</p>
                         </div>
                     }.into_any(),
-                    Ok(list) => view! { <KeyTable keys=list on_regenerate /> }.into_any(),
+                    Ok(list) => view! {
+                        <ExpiringSoon keys=list.clone() />
+                        <KeyTable keys=list on_regenerate />
+                    }.into_any(),
                     Err(err) => view! {
                         <p class="form-error" role="alert">{format!("Could not load your API keys: {err}")}</p>
                     }.into_any(),
@@ -72,5 +77,35 @@ pub fn ApiKeysPage() -> impl IntoView {
         </section>
         <LazyCreateKeyDialog open=create_open on_changed=refresh />
         <LazyRegenerateDialog open=regenerate_open target=regenerate_target on_changed=refresh />
+    }
+}
+
+/// Names the keys that stop working within 7 days, so they can be regenerated in time. One
+/// paragraph, hidden when empty, whatever the clock: the server's rendering and the
+/// browser's always hydrate alike.
+#[component]
+fn ExpiringSoon(keys: Vec<ApiKeySummary>) -> impl IntoView {
+    const WEEK_MS: f64 = 7.0 * 86_400_000.0;
+    let soon = move |now: f64| {
+        keys.iter()
+            .filter_map(|key| {
+                let expires = key.expires_at.as_deref()?;
+                let left = iso_ms(expires) - now;
+                (left > 0.0 && left <= WEEK_MS).then(|| {
+                    let (when, _) = describe_expiry(Some(expires), now);
+                    format!("{} ({when})", display_name(&key.name))
+                })
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let text = RwSignal::new(soon(now_ms()));
+    Effect::new(move |_| text.set(soon(now_ms())));
+    view! {
+        <p class="notice" role="status" hidden=move || text.get().is_empty()>
+            <strong>"Expiring within 7 days: "</strong>
+            {move || text.get()}
+            ". Regenerate a key to give it a new secret and a new expiry."
+        </p>
     }
 }

@@ -8,6 +8,11 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 /// Databases keep microseconds at best; truncating up front means what we return equals
 /// what a later read returns.
 pub fn now() -> DateTime<Utc> {
+    truncate(Utc::now())
+}
+
+/// `t` at the microsecond precision the databases keep.
+pub fn truncate(t: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
+    t.trunc_subsecs(6)
 }

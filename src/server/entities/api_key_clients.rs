@@ -14,6 +14,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::api_keys::Entity",
+        from = "Column::KeyId",
+        to = "super::api_keys::Column::Id"
+    )]
+    ApiKey,
+}
+
+impl Related<super::api_keys::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ApiKey.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

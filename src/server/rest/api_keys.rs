@@ -5,9 +5,10 @@ use uuid::Uuid;
 
 use super::extract::{CurrentUser, JsonBody};
 use crate::api::validation::NAME_REQUIRED;
-use crate::api::{AppError, CreatedApiKey, KeyList};
+use crate::api::{ApiKeyDetail, AppError, CreatedApiKey, KeyList};
 use crate::server::services::api_keys;
 use crate::server::state::AppState;
+use crate::server::time::now;
 
 pub async fn list(
     State(state): State<AppState>,
@@ -33,7 +34,25 @@ pub async fn create(
         Some(Value::String(name)) => name,
         Some(_) => return Err(AppError::bad_request("Name must be a string")),
     };
-    Ok(Json(api_keys::create(&state.db, user.id, name).await?))
+    let expires_at = match body.get("expiresAt") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(at)) => Some(at.as_str()),
+        Some(_) => return Err(AppError::bad_request(api_keys::EXPIRY_FORMAT)),
+    };
+    let expires_at = api_keys::parse_expiry(expires_at, now())?;
+    Ok(Json(
+        api_keys::create(&state.db, user.id, name, expires_at).await?,
+    ))
+}
+
+/// `GET /api/api-keys/{id}`: the key and its record (see `services::api_keys::detail`).
+pub async fn detail(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<ApiKeyDetail>, AppError> {
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::KeyNotFound)?;
+    Ok(Json(api_keys::detail(&state.db, user.id, id).await?))
 }
 
 pub async fn regenerate(

@@ -20,7 +20,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/api-keys", get(api_keys::list).post(api_keys::create))
         .route(
             "/api/api-keys/{id}",
-            post(api_keys::regenerate)
+            get(api_keys::detail)
+                .post(api_keys::regenerate)
                 .delete(api_keys::no_delete)
                 .put(api_keys::no_delete)
                 .patch(api_keys::no_delete),

@@ -1,17 +1,19 @@
-//! API key rules: creation, listing, regeneration and verification. Every function that
-//! touches a key takes the owner's id and scopes its query by it; another user's key is
-//! indistinguishable from a missing one.
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+//! API key rules: creation, listing, the detail record, regeneration and verification. Every
+//! function that touches a key takes the owner's id and scopes its query by it; another
+//! user's key is indistinguishable from a missing one.
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::api::validation::validate_key_name;
-use crate::api::{ApiKeySummary, AppError, CreatedApiKey};
-use crate::server::entities::api_keys;
+use crate::api::{
+    ApiKeyDetail, ApiKeySummary, AppError, CreatedApiKey, DailyUsage, KeyVersion, RecentClient,
+};
+use crate::server::entities::{api_key_clients, api_key_usage, api_keys};
 use crate::server::error::is_unique_violation;
 use crate::server::keys::{self, GeneratedKey};
 use crate::server::services::key_lookup::KeyLookup;
@@ -29,15 +31,48 @@ pub async fn list(db: &DatabaseConnection, owner: Uuid) -> Result<Vec<ApiKeySumm
     Ok(rows.into_iter().map(summary).collect())
 }
 
-/// Creates a key named `raw_name` for `owner` and returns it with its secret, once.
+/// How far ahead a key may be set to expire.
+pub const MAX_EXPIRY_DAYS: i64 = 366;
+pub const EXPIRY_FORMAT: &str =
+    "expiresAt must be an RFC 3339 timestamp such as \"2027-01-31T00:00:00Z\", or null for a key that never expires";
+
+/// Reads a requested expiry: `None` means the key never expires; otherwise an RFC 3339 time
+/// that is in the future and at most 366 days ahead.
+pub fn parse_expiry(
+    raw: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let at = DateTime::parse_from_rfc3339(raw.trim())
+        .map_err(|_| AppError::bad_request(EXPIRY_FORMAT))?
+        .with_timezone(&Utc);
+    if at <= now {
+        return Err(AppError::bad_request(
+            "expiresAt must be in the future; leave it out for a key that never expires",
+        ));
+    }
+    if at > now + Duration::days(MAX_EXPIRY_DAYS) {
+        return Err(AppError::bad_request(format!(
+            "expiresAt can be at most {MAX_EXPIRY_DAYS} days from now"
+        )));
+    }
+    // Stored as the database keeps it, so what create returns equals what a read returns.
+    Ok(Some(crate::server::time::truncate(at)))
+}
+
+/// Creates a key named `raw_name` for `owner`, expiring at `expires_at` (see `parse_expiry`),
+/// and returns it with its secret, once.
 pub async fn create(
     db: &DatabaseConnection,
     owner: Uuid,
     raw_name: &str,
+    expires_at: Option<DateTime<Utc>>,
 ) -> Result<CreatedApiKey, AppError> {
     let name = validate_key_name(raw_name).map_err(AppError::bad_request)?;
     let key = new_key()?;
-    let row = new_row(owner, name, &key, None, None);
+    let row = new_row(owner, name, &key, None, expires_at);
     // The partial unique index decides races: of N concurrent creates with one name,
     // exactly one insert succeeds.
     match row.insert(db).await {
@@ -45,6 +80,127 @@ pub async fn create(
         Err(err) if is_unique_violation(&err) => Err(AppError::DuplicateKeyName),
         Err(err) => Err(err.into()),
     }
+}
+
+/// Days of usage on the detail page, ending today (UTC).
+pub const USAGE_DAYS: i64 = 30;
+/// Distinct recent clients on the detail page.
+pub const RECENT_CLIENTS: u64 = 5;
+
+/// One live key of `owner` with its record, in three queries whatever its history's length:
+/// every version of it (the key itself is the live one among them), uses per day summed over
+/// all versions, and its most recent distinct clients. A replaced, foreign or unknown id is
+/// `KeyNotFound`.
+pub async fn detail(
+    db: &DatabaseConnection,
+    owner: Uuid,
+    key_id: Uuid,
+) -> Result<ApiKeyDetail, AppError> {
+    // The lineage of the live key `key_id`, every version of it, newest first.
+    let lineage_of_live_key = sea_orm::sea_query::Query::select()
+        .column(api_keys::Column::LineageId)
+        .from(api_keys::Entity)
+        .and_where(api_keys::Column::Id.eq(key_id))
+        .and_where(api_keys::Column::UserId.eq(owner))
+        .and_where(api_keys::Column::DeletedAt.is_null())
+        .to_owned();
+    let versions = api_keys::Entity::find()
+        .filter(api_keys::Column::UserId.eq(owner))
+        .filter(api_keys::Column::LineageId.in_subquery(lineage_of_live_key))
+        .order_by_desc(api_keys::Column::CreatedAt)
+        .order_by_desc(api_keys::Column::Id)
+        .all(db)
+        .await?;
+    let live = versions
+        .iter()
+        .find(|v| v.id == key_id && v.deleted_at.is_none())
+        .cloned()
+        .ok_or(AppError::KeyNotFound)?;
+    let lineage = live.lineage_id.unwrap_or(live.id);
+
+    let today = now().date_naive();
+    let first_day = today - Duration::days(USAGE_DAYS - 1);
+    let counted: Vec<(NaiveDate, i64)> = api_key_usage::Entity::find()
+        .select_only()
+        .column(api_key_usage::Column::Day)
+        // SUM of bigint is numeric in PostgreSQL; bring it back to bigint.
+        .column_as(
+            Expr::from(Func::cast_as(
+                Func::sum(Expr::col((
+                    api_key_usage::Entity,
+                    api_key_usage::Column::Count,
+                ))),
+                Alias::new("BIGINT"),
+            )),
+            "total",
+        )
+        .join(JoinType::InnerJoin, api_key_usage::Relation::ApiKey.def())
+        .filter(api_keys::Column::LineageId.eq(lineage))
+        .filter(api_keys::Column::UserId.eq(owner))
+        .filter(api_key_usage::Column::Day.gte(first_day))
+        .group_by(api_key_usage::Column::Day)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let usage = (0..USAGE_DAYS)
+        .map(|offset| {
+            let date = first_day + Duration::days(offset);
+            let count = counted
+                .iter()
+                .filter(|(day, _)| *day == date)
+                .map(|(_, n)| n)
+                .sum();
+            DailyUsage {
+                date: date.format("%Y-%m-%d").to_string(),
+                count,
+            }
+        })
+        .collect();
+
+    let clients: Vec<(String, String, DateTime<Utc>)> = api_key_clients::Entity::find()
+        .select_only()
+        .column(api_key_clients::Column::Ip)
+        .column(api_key_clients::Column::UserAgent)
+        .column_as(
+            Expr::from(Func::max(Expr::col((
+                api_key_clients::Entity,
+                api_key_clients::Column::LastSeenAt,
+            )))),
+            "last_seen",
+        )
+        .join(JoinType::InnerJoin, api_key_clients::Relation::ApiKey.def())
+        .filter(api_keys::Column::LineageId.eq(lineage))
+        .filter(api_keys::Column::UserId.eq(owner))
+        .group_by(api_key_clients::Column::Ip)
+        .group_by(api_key_clients::Column::UserAgent)
+        .order_by_desc(Expr::col(Alias::new("last_seen")))
+        .limit(RECENT_CLIENTS)
+        .into_tuple()
+        .all(db)
+        .await?;
+
+    Ok(ApiKeyDetail {
+        versions: versions
+            .into_iter()
+            .map(|v| KeyVersion {
+                id: v.id.to_string(),
+                masked_key: keys::mask(&v.key_prefix),
+                key_prefix: v.key_prefix,
+                created_at: rfc3339(v.created_at),
+                replaced_at: v.deleted_at.map(rfc3339),
+            })
+            .collect(),
+        key: summary(live),
+        usage,
+        recent_clients: clients
+            .into_iter()
+            .map(|(ip, user_agent, last_seen)| RecentClient {
+                ip,
+                user_agent,
+                last_seen_at: rfc3339(last_seen),
+            })
+            .collect(),
+    })
 }
 
 /// Replaces key `key_id` with a new secret under the same name. The old row is soft-deleted
@@ -171,6 +327,7 @@ fn summary(row: api_keys::Model) -> ApiKeySummary {
         key_prefix: row.key_prefix,
         created_at: rfc3339(row.created_at),
         last_used_at: row.last_used_at.map(rfc3339),
+        expires_at: row.expires_at.map(rfc3339),
     }
 }
 
@@ -181,6 +338,7 @@ fn created(row: api_keys::Model, key: GeneratedKey) -> CreatedApiKey {
         name: row.name,
         key_prefix: row.key_prefix,
         created_at: rfc3339(row.created_at),
+        expires_at: row.expires_at.map(rfc3339),
         full_key: key.into_full_key(),
     }
 }

@@ -1,0 +1,255 @@
+use codee::binary::PostcardCodec;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api::key_fns::key_detail;
+use crate::api::validation::display_name;
+use crate::api::{ApiKeyDetail, ApiKeySummary, AppError, DailyUsage, KeyVersion, RecentClient};
+use crate::components::hydration::use_hydrated;
+use crate::components::icons::{RefreshIcon, Spinner};
+use crate::components::lazy_dialogs::{preload_regenerate_dialog, LazyRegenerateDialog};
+use crate::components::timestamp::{Expires, LastUsed, LocalDate};
+use crate::pages::not_found::NotFound;
+
+/// Settings → API Keys → one key: what it is, how much it was used over 30 days, every
+/// secret it has had, and who calls it. Rendered on the server, so it reads without the WASM.
+#[component]
+pub fn KeyDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let version = RwSignal::new(0u32);
+    let detail = Resource::<_, PostcardCodec>::new_with_options(
+        move || (params.read().get("id").unwrap_or_default(), version.get()),
+        |(id, _)| key_detail(id),
+        false,
+    );
+    let regenerate_open = RwSignal::new(false);
+    let regenerate_target = RwSignal::new(None::<ApiKeySummary>);
+    let refresh = Callback::new(move |_| version.update(|v| *v += 1));
+    let navigate = use_navigate();
+    // After a regenerate this id names a replaced key: follow the key to its new id.
+    let on_replaced = Callback::new(move |new_id: String| {
+        navigate(&format!("/settings/api-keys/{new_id}"), Default::default());
+    });
+    let on_regenerate = Callback::new(move |key: ApiKeySummary| {
+        regenerate_target.set(Some(key));
+        regenerate_open.set(true);
+    });
+
+    view! {
+        <Transition fallback=|| view! { <div class="loading" aria-busy="true"><Spinner />" Loading the key…"</div> }>
+            {move || detail.get().map(|result| match result {
+                Ok(detail) => view! { <KeyDetailView detail on_regenerate /> }.into_any(),
+                Err(AppError::KeyNotFound) => view! { <NotFound /> }.into_any(),
+                Err(err) => view! {
+                    <p class="form-error" role="alert">{format!("Could not load this key: {err}")}</p>
+                }.into_any(),
+            })}
+        </Transition>
+        <LazyRegenerateDialog
+            open=regenerate_open
+            target=regenerate_target
+            on_changed=refresh
+            on_replaced=on_replaced
+        />
+    }
+}
+
+#[component]
+fn KeyDetailView(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -> impl IntoView {
+    let hydrated = use_hydrated();
+    let ApiKeyDetail {
+        key,
+        usage,
+        versions,
+        recent_clients,
+    } = detail;
+    let name = display_name(&key.name);
+    let title = format!("{name} · API Keys · Keyward");
+    let label = format!("Regenerate {name}");
+    let for_click = key.clone();
+    view! {
+        <Title text=title />
+        <a class="back" href="/settings/api-keys">"← API Keys"</a>
+        <div class="page-header">
+            <div>
+                <h1>{name}</h1>
+                <p class="muted"><code class="masked">{key.masked_key.clone()}</code></p>
+            </div>
+            <button
+                type="button"
+                class="btn"
+                aria-label=label
+                disabled=move || !hydrated.get()
+                on:pointerenter=move |_| preload_regenerate_dialog()
+                on:focus=move |_| preload_regenerate_dialog()
+                on:touchstart=move |_| preload_regenerate_dialog()
+                on:click=move |_| on_regenerate.run(for_click.clone())
+            >
+                <RefreshIcon />
+                "Regenerate"
+            </button>
+        </div>
+        <div class="detail-grid">
+            <section class="card" aria-labelledby="facts-title">
+                <h2 id="facts-title" class="card-title">"Details"</h2>
+                <dl class="facts">
+                    <dt>"Created"</dt>
+                    <dd><LocalDate iso=key.created_at /></dd>
+                    <dt>"Expires"</dt>
+                    <dd><Expires iso=key.expires_at /></dd>
+                    <dt>"Last used"</dt>
+                    <dd><LastUsed iso=key.last_used_at /></dd>
+                </dl>
+            </section>
+            <UsageChart usage />
+            <Versions versions />
+            <RecentClients clients=recent_clients />
+        </div>
+    }
+}
+
+/// 30 days of use as a bar chart drawn here as inline SVG (no chart library, nothing in
+/// the WASM beyond these few lines), with the same numbers in a table for screen readers.
+#[component]
+fn UsageChart(usage: Vec<DailyUsage>) -> impl IntoView {
+    const WIDTH: f64 = 300.0;
+    const HEIGHT: f64 = 100.0;
+    let total: i64 = usage.iter().map(|d| d.count).sum();
+    let busiest = usage.iter().map(|d| d.count).max().unwrap_or(0).max(1) as f64;
+    let slot = WIDTH / usage.len().max(1) as f64;
+    let last = usage.len().saturating_sub(1);
+    let bars = usage
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            // An empty day still shows a sliver, so the 30 slots read as a timeline.
+            let height = if day.count > 0 {
+                (day.count as f64 / busiest * (HEIGHT - 4.0)).max(2.0)
+            } else {
+                1.0
+            };
+            let class = match (day.count, i == last) {
+                (0, _) => "bar empty",
+                (_, true) => "bar today",
+                _ => "bar",
+            };
+            let tooltip = format!("{}: {}", day.date, requests(day.count));
+            view! {
+                <rect
+                    class=class
+                    x=format!("{:.2}", i as f64 * slot + slot * 0.1)
+                    y=format!("{:.2}", HEIGHT - height)
+                    width=format!("{:.2}", slot * 0.8)
+                    height=format!("{height:.2}")
+                >
+                    <title>{tooltip}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    let rows = usage
+        .iter()
+        .map(|day| view! { <tr><td>{day.date.clone()}</td><td>{day.count}</td></tr> })
+        .collect_view();
+    let first_date = usage.first().map(|d| d.date.clone()).unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="usage-title">
+            <h2 id="usage-title" class="card-title">"Usage, last 30 days"</h2>
+            <p class="usage-total">{requests(total)}</p>
+            <p class="muted">"Successful calls with any version of this key, per day (UTC)."</p>
+            <svg
+                class="chart"
+                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                preserveAspectRatio="none"
+                aria-hidden="true"
+                focusable="false"
+            >
+                {bars}
+            </svg>
+            <div class="chart-axis" aria-hidden="true">
+                <span>{first_date}</span>
+                <span>"Today"</span>
+            </div>
+            <table class="visually-hidden">
+                <caption>"Successful calls per day, last 30 days"</caption>
+                <thead><tr><th scope="col">"Date (UTC)"</th><th scope="col">"Calls"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+fn requests(n: i64) -> String {
+    format!("{n} call{}", if n == 1 { "" } else { "s" })
+}
+
+/// Every secret this key has had, the live one first.
+#[component]
+fn Versions(versions: Vec<KeyVersion>) -> impl IntoView {
+    let rows = versions
+        .into_iter()
+        .map(|version| {
+            let replaced = match version.replaced_at {
+                Some(at) => view! { <LocalDate iso=at /> }.into_any(),
+                None => view! { <strong>"Current"</strong> }.into_any(),
+            };
+            view! {
+                <tr>
+                    <td><code class="masked">{version.masked_key}</code></td>
+                    <td><LocalDate iso=version.created_at /></td>
+                    <td>{replaced}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="versions-title">
+            <h2 id="versions-title" class="card-title">"Versions"</h2>
+            <p class="muted">"Each regenerate replaces the secret; replaced secrets stop working at once and are kept here for the record."</p>
+            <table class="plain">
+                <thead><tr><th scope="col">"Key"</th><th scope="col">"Created"</th><th scope="col">"Replaced"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+/// The last distinct callers (address and user agent) of any version of this key.
+#[component]
+fn RecentClients(clients: Vec<RecentClient>) -> impl IntoView {
+    let body = if clients.is_empty() {
+        view! { <p class="muted">"No calls yet."</p> }.into_any()
+    } else {
+        let rows = clients
+            .into_iter()
+            .map(|client| {
+                let agent = if client.user_agent.is_empty() {
+                    "(none sent)".to_owned()
+                } else {
+                    client.user_agent
+                };
+                view! {
+                    <tr>
+                        <td><code>{client.ip}</code></td>
+                        <td>{agent}</td>
+                        <td><LastUsed iso=Some(client.last_seen_at) /></td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="plain">
+                <thead><tr><th scope="col">"Address"</th><th scope="col">"User agent"</th><th scope="col">"Last seen"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="clients-title">
+            <h2 id="clients-title" class="card-title">"Recent clients"</h2>
+            {body}
+        </section>
+    }
+}
