@@ -79,8 +79,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Background upkeep: flush key usage and purge expired sessions and throttle rows.
-pub fn spawn_maintenance(state: &AppState) -> tokio::task::JoinHandle<()> {
+/// Background upkeep: flush key usage and purge expired sessions and throttle rows, until
+/// `stop` fires. It stops between tasks, never inside one: aborting it mid-flush would drop
+/// the batch that flush had taken out of memory.
+pub fn spawn_maintenance(
+    state: &AppState,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) -> tokio::task::JoinHandle<()> {
     let state = state.clone();
     tokio::spawn(async move {
         let mut flush = tokio::time::interval(Duration::from_secs(
@@ -91,6 +96,7 @@ pub fn spawn_maintenance(state: &AppState) -> tokio::task::JoinHandle<()> {
             tokio::select! {
                 _ = flush.tick() => {
                     if let Err(err) = state.usage.flush(&state.db).await {
+                _ = &mut stop => break,
                         tracing::warn!(error = %err, "could not flush key usage; will retry");
                     }
                 }
@@ -124,12 +130,18 @@ pub async fn serve_until(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let maintenance = spawn_maintenance(&state);
+    let (stop_maintenance, stopped) = tokio::sync::oneshot::channel();
+    let maintenance = spawn_maintenance(&state, stopped);
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
-    maintenance.abort();
+    // Let a flush in progress finish (its batch is out of memory until it lands), then
+    // write whatever is still pending.
+    let _ = stop_maintenance.send(());
+    if let Err(err) = maintenance.await {
+        tracing::error!(error = %err, "the maintenance task failed");
+    }
     match state.usage.flush(&state.db).await {
         Ok(n) => tracing::info!(written = n, "flushed key usage"),
         Err(err) => tracing::error!(
