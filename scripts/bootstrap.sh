@@ -85,6 +85,14 @@ if [ "$KW_WANT_TEST" = 1 ]; then
     say "installing Chromium"
     apt_install chromium
   fi
+  # The OpenAPI drift test validates the document with the PyPI validator (offline: it
+  # ships the OpenAPI meta-schemas).
+  command -v python3 >/dev/null || apt_install python3 python3-pip
+  if ! python3 -c 'import openapi_spec_validator' 2>/dev/null; then
+    say "installing openapi-spec-validator"
+    python3 -m pip install --quiet openapi-spec-validator==0.9.0 ||
+      python3 -m pip install --quiet --break-system-packages openapi-spec-validator==0.9.0
+  fi
   # The forward-auth test runs Keyward behind a real nginx (its own config, its own port).
   if [ ! -x /usr/sbin/nginx ]; then
     say "installing nginx"

@@ -11,6 +11,15 @@ pub fn go_to(url: &str) {
     let _ = url;
 }
 
+/// This page's origin, e.g. `https://keys.example.com` (empty on the server).
+pub fn page_origin() -> String {
+    #[cfg(feature = "hydrate")]
+    if let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) {
+        return origin;
+    }
+    String::new()
+}
+
 /// Writes `text` to the clipboard. Needs a secure context and a user gesture.
 pub async fn copy_to_clipboard(text: &str) -> Result<(), ()> {
     #[cfg(feature = "hydrate")]

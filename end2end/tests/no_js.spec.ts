@@ -107,3 +107,19 @@ test("a key's page is rendered by the server: facts, chart, versions, clients", 
   expect(missing?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
+
+test("the API reference is a plain page, readable without JavaScript", async ({ page }) => {
+  const response = await page.goto("/docs/api");
+  expect(response?.status()).toBe(200);
+  expect(response?.headers()["content-security-policy"]).not.toContain("script-src");
+  await expect(page.getByRole("heading", { level: 1, name: "Keyward API" })).toBeVisible();
+  for (const endpoint of ["POST /api/api-keys", "GET /api/api-keys/{id}", "GET /api/v1/me", "GET /api/v1/authorize"]) {
+    const exactly = new RegExp(`^${endpoint.replace(/[{}/]/g, "\\$&")}( |$)`);
+    await expect(page.getByRole("link", { name: exactly })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 2, name: endpoint, exact: true })).toBeVisible();
+  }
+  await expect(page.locator("script")).toHaveCount(0);
+  // The contents link to each endpoint's section.
+  await expect(page.getByRole("link", { name: "GET /api/v1/me", exact: true })).toHaveAttribute("href", "#get-api-v1-me");
+  await expect(page.locator("section#get-api-v1-me")).toHaveCount(1);
+});

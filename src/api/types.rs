@@ -1,49 +1,89 @@
+//! What crosses the wire. On the server each type also describes itself to the OpenAPI
+//! document (`utoipa::ToSchema`); every `schema(...)` attribute sits behind the same
+//! `cfg_attr` as the derive, because the WASM build has no utoipa.
 use serde::{Deserialize, Serialize};
 
 /// The signed-in user as the UI and the JSON API see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserDto {
+    #[cfg_attr(
+        feature = "ssr",
+        schema(format = "uuid", example = "0196e0f2-7c1a-7d3e-9b2a-4f5e6d7c8b9a")
+    )]
     pub id: String,
+    #[cfg_attr(feature = "ssr", schema(example = "ada@example.com"))]
     pub email: String,
 }
 
 /// Envelope used by the auth endpoints: `{"user": {...}}`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserEnvelope {
     pub user: UserDto,
 }
 
-/// One row of the key list. Never carries the secret or its hash.
+/// One key as listed: never its secret or its hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeySummary {
+    #[cfg_attr(
+        feature = "ssr",
+        schema(format = "uuid", example = "0196e0f3-1b2c-7a4d-8e5f-6a7b8c9d0e1f")
+    )]
     pub id: String,
+    #[cfg_attr(feature = "ssr", schema(example = "Zapier"))]
     pub name: String,
+    /// The first 12 characters of the key, kept for display.
+    #[cfg_attr(feature = "ssr", schema(example = "pk_live_abc1"))]
     pub key_prefix: String,
+    #[cfg_attr(feature = "ssr", schema(example = "pk_live_abc1****"))]
     pub masked_key: String,
     /// RFC 3339, UTC.
+    #[cfg_attr(feature = "ssr", schema(format = DateTime, example = "2026-11-28T09:30:00.000Z"))]
     pub created_at: String,
-    /// RFC 3339, UTC; `None` until the key authenticates a request.
+    /// RFC 3339, UTC; null until the key authenticates a request.
+    #[cfg_attr(feature = "ssr", schema(required = true, format = DateTime, example = "2026-11-28T10:02:17.412Z"))]
     pub last_used_at: Option<String>,
-    /// RFC 3339, UTC; `None` for a key that never expires.
+    /// RFC 3339, UTC; null for a key that never expires.
+    #[cfg_attr(feature = "ssr", schema(required = true, format = DateTime, example = "2027-02-26T09:30:00.000Z"))]
     pub expires_at: Option<String>,
 }
 
+/// `GET /api/api-keys`: the signed-in user's live keys, newest first.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct KeyList {
     pub keys: Vec<ApiKeySummary>,
 }
 
 /// The one response that ever carries a full key: the answer to create and regenerate.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedApiKey {
+    #[cfg_attr(
+        feature = "ssr",
+        schema(format = "uuid", example = "0196e0f3-1b2c-7a4d-8e5f-6a7b8c9d0e1f")
+    )]
     pub id: String,
+    #[cfg_attr(feature = "ssr", schema(example = "Zapier"))]
     pub name: String,
+    /// The full key: shown this once and never again. Store it now.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(example = "pk_live_abc1XyZ23456789abcdefghijkLMNOPQ0a1B2c")
+    )]
     pub full_key: String,
+    #[cfg_attr(feature = "ssr", schema(example = "pk_live_abc1"))]
     pub key_prefix: String,
+    #[cfg_attr(feature = "ssr", schema(example = "pk_live_abc1****"))]
     pub masked_key: String,
+    #[cfg_attr(feature = "ssr", schema(format = DateTime, example = "2026-11-28T09:30:00.000Z"))]
     pub created_at: String,
+    /// RFC 3339, UTC; null for a key that never expires.
+    #[cfg_attr(feature = "ssr", schema(required = true, format = DateTime, example = "2027-02-26T09:30:00.000Z"))]
     pub expires_at: Option<String>,
 }
 
@@ -63,26 +103,35 @@ impl std::fmt::Debug for CreatedApiKey {
 
 /// `GET /api/v1/me`: who a key belongs to.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WhoAmI {
     pub user: UserDto,
     pub key: KeyIdentity,
 }
 
+/// The key that authenticated the request.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct KeyIdentity {
+    #[cfg_attr(
+        feature = "ssr",
+        schema(format = "uuid", example = "0196e0f3-1b2c-7a4d-8e5f-6a7b8c9d0e1f")
+    )]
     pub id: String,
+    #[cfg_attr(feature = "ssr", schema(example = "Zapier"))]
     pub name: String,
 }
 
 /// `GET /api/api-keys/{id}`: one key with its record: use over the last 30 days, every
 /// version it has had, and the clients that used it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeyDetail {
     pub key: ApiKeySummary,
     /// Exactly 30 UTC days, oldest first, ending today.
     pub usage: Vec<DailyUsage>,
-    /// Newest first: the live key (`replaced_at: None`), then each predecessor.
+    /// Newest first: the live key (`replacedAt` null), then each predecessor.
     pub versions: Vec<KeyVersion>,
     /// Up to 5 distinct clients, most recent first.
     pub recent_clients: Vec<RecentClient>,
@@ -90,31 +139,46 @@ pub struct ApiKeyDetail {
 
 /// Successful authentications on one UTC day, by any version of the key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DailyUsage {
-    /// `YYYY-MM-DD`.
+    #[cfg_attr(feature = "ssr", schema(format = Date, example = "2026-11-28"))]
     pub date: String,
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, example = 12))]
     pub count: i64,
 }
 
 /// One secret a key has had. Never a hash, never a full key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct KeyVersion {
+    #[cfg_attr(
+        feature = "ssr",
+        schema(format = "uuid", example = "0196e0f3-1b2c-7a4d-8e5f-6a7b8c9d0e1f")
+    )]
     pub id: String,
+    #[cfg_attr(feature = "ssr", schema(example = "pk_live_abc1"))]
     pub key_prefix: String,
+    #[cfg_attr(feature = "ssr", schema(example = "pk_live_abc1****"))]
     pub masked_key: String,
+    #[cfg_attr(feature = "ssr", schema(format = DateTime, example = "2026-11-28T09:30:00.000Z"))]
     pub created_at: String,
-    /// When a regenerate replaced it; `None` for the live version.
+    /// When a regenerate replaced it; null for the live version.
+    #[cfg_attr(feature = "ssr", schema(required = true, format = DateTime, example = "2026-11-30T08:15:00.000Z"))]
     pub replaced_at: Option<String>,
 }
 
 /// A caller of the key: its address (as `trust_forwarded_for` decides) and user agent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RecentClient {
+    #[cfg_attr(feature = "ssr", schema(example = "203.0.113.7"))]
     pub ip: String,
     /// Cut to 200 characters; empty when the client sent none.
+    #[cfg_attr(feature = "ssr", schema(max_length = 200, example = "Zapier"))]
     pub user_agent: String,
+    #[cfg_attr(feature = "ssr", schema(format = DateTime, example = "2026-11-28T10:02:17.412Z"))]
     pub last_seen_at: String,
 }

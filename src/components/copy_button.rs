@@ -9,6 +9,8 @@ use crate::components::toast::use_toasts;
 #[component]
 pub fn CopyButton(
     #[prop(into)] text: String,
+    /// What the button copies, for its accessible name and tooltip ("Copy key").
+    label: &'static str,
     #[prop(optional)] node_ref: NodeRef<html::Button>,
 ) -> impl IntoView {
     let toasts = use_toasts();
@@ -24,12 +26,12 @@ pub fn CopyButton(
                     sleep_ms(2000).await;
                     copied.set(false);
                 }
-                Err(()) => toasts.error("Could not copy; select the key and copy it manually"),
+                Err(()) => toasts.error("Could not copy; select the text and copy it manually"),
             }
         });
     };
     view! {
-        <button type="button" class="btn icon-btn" aria-label="Copy key" title="Copy key" node_ref=node_ref on:click=copy>
+        <button type="button" class="btn icon-btn" aria-label=label title=label node_ref=node_ref on:click=copy>
             <Show when=move || copied.get() fallback=|| view! { <CopyIcon /> }>
                 <CheckIcon />
             </Show>

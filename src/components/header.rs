@@ -32,6 +32,8 @@ pub fn SiteHeader() -> impl IntoView {
         <header class="site-header">
             <a href="/" class="brand"><KeyIcon />" Keyward"</a>
             <nav class="account" aria-label="Account">
+                // A full page load: the reference is served by the server, not by this app.
+                <a href="/docs/api" rel="external">"API docs"</a>
                 <Transition fallback=|| ()>
                     {move || user.get().map(|result| match result {
                         Ok(Some(user)) => view! {

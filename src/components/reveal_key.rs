@@ -1,6 +1,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::browser::page_origin;
 use crate::components::copy_button::CopyButton;
 
 /// The one-time display of a full key, after create or regenerate.
@@ -19,13 +20,28 @@ pub fn RevealKey(
             let _ = button.focus();
         }
     });
+    // A first call to try the key with, on this very server. It lives and goes with the key.
+    let try_it = format!(
+        "curl -H 'Authorization: Bearer {full_key}' {}/api/v1/me",
+        page_origin()
+    );
     view! {
         <h2 id=title_id class="modal-title">{title}</h2>
         <p class="muted">{description}</p>
         <div class="key-reveal">
             <code class="full-key">{full_key.clone()}</code>
-            <CopyButton text=full_key node_ref=copy_ref />
+            <CopyButton text=full_key label="Copy key" node_ref=copy_ref />
         </div>
+        <p class="try-it-label">"Try it:"</p>
+        <div class="key-reveal try-it">
+            <code class="full-key">{try_it.clone()}</code>
+            <CopyButton text=try_it label="Copy curl command" />
+        </div>
+        <p class="muted">
+            "Every endpoint is described in the "
+            <a href="/docs/api" rel="external" target="_blank">"API reference"</a>
+            "."
+        </p>
         <p class="warning">
             "Store this key securely. It provides full access to your account via the API."
         </p>

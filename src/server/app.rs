@@ -14,6 +14,7 @@ use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use super::docs_page;
 use super::middleware::{
     body_limit, canonical_path, cross_site, headers, server_fn_status, settings_guard,
 };
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         ServeDir::new(std::path::Path::new(&state.config.site_root).join("pkg")).precompressed_br();
     Router::new()
         .merge(rest::routes())
+        .route("/docs/api", axum::routing::get(docs_page::api_reference))
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &state,
@@ -94,9 +96,9 @@ pub fn spawn_maintenance(
         let mut purge = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tokio::select! {
+                _ = &mut stop => break,
                 _ = flush.tick() => {
                     if let Err(err) = state.usage.flush(&state.db).await {
-                _ = &mut stop => break,
                         tracing::warn!(error = %err, "could not flush key usage; will retry");
                     }
                 }

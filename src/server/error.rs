@@ -6,13 +6,23 @@ use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 use crate::api::AppError;
 
+/// Every JSON error answer: `{"error": "<message>"}`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in words a person can act on.
+    #[schema(example = "Name is required")]
+    pub error: String,
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (
             status,
-            Json(serde_json::json!({ "error": self.to_string() })),
+            Json(ErrorBody {
+                error: self.to_string(),
+            }),
         )
             .into_response();
         add_error_headers(&self, response.headers_mut());

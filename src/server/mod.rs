@@ -4,6 +4,7 @@ pub mod app;
 pub mod client_ip;
 pub mod config;
 pub mod db;
+pub mod docs_page;
 pub mod entities;
 pub mod error;
 pub mod fn_context;

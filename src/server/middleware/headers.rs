@@ -9,6 +9,8 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let static_asset = path.starts_with("/pkg/") || path == "/favicon.ico";
     let hashed = path.starts_with("/pkg/") && is_content_hashed(path);
+    // The same for everyone and changed only by a deploy: they say how long to keep them.
+    let public_document = path == "/api/openapi.json" || path == "/docs/api";
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(
@@ -27,6 +29,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
         );
+    }
+    if public_document && response.headers().contains_key(header::CACHE_CONTROL) {
+        return response;
     }
     let cache = if !static_asset {
         // Pages and API answers are per-user (and create/regenerate carry a secret): no cache

@@ -6,10 +6,41 @@ use uuid::Uuid;
 use super::extract::{CurrentUser, JsonBody};
 use crate::api::validation::NAME_REQUIRED;
 use crate::api::{ApiKeyDetail, AppError, CreatedApiKey, KeyList};
+use crate::server::error::ErrorBody;
 use crate::server::services::api_keys;
 use crate::server::state::AppState;
 use crate::server::time::now;
 
+/// A new key's name and optional expiry.
+///
+/// The handler reads the body field by field, to answer each mistake precisely; this type
+/// only describes it in the OpenAPI document.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct CreateKeyRequest {
+    /// 1 to 100 visible characters, unique among your live keys.
+    #[schema(example = "Zapier")]
+    name: String,
+    /// When the key stops working: RFC 3339, in the future, at most 366 days ahead. Leave it
+    /// out, or send null, for a key that never expires.
+    #[schema(required = false, format = DateTime, example = "2027-02-26T09:30:00Z")]
+    expires_at: Option<String>,
+}
+
+/// Your live keys, newest first. Secrets are never listed, only masked prefixes.
+#[utoipa::path(
+    get,
+    path = "/api/api-keys",
+    tag = "api-keys",
+    responses(
+        (status = 200, description = "The keys", body = KeyList),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+    ),
+    security(("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -19,6 +50,24 @@ pub async fn list(
     }))
 }
 
+/// Create a key. The answer is the only time its full secret is ever shown.
+#[utoipa::path(
+    post,
+    path = "/api/api-keys",
+    tag = "api-keys",
+    request_body = CreateKeyRequest,
+    responses(
+        (status = 200, description = "The new key, with its secret", body = CreatedApiKey),
+        (status = 400, description = "Malformed JSON; a missing, blank, non-string, too long or duplicate name; or an expiry that is not a future RFC 3339 time within 366 days", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
+        (status = 413, description = "Body larger than 64 KiB", body = ErrorBody),
+        (status = 415, description = "Body not sent as `application/json`", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+    ),
+    security(("session" = [])),
+)]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -45,7 +94,22 @@ pub async fn create(
     ))
 }
 
-/// `GET /api/api-keys/{id}`: the key and its record (see `services::api_keys::detail`).
+/// One key with its record: calls per day over the last 30 days (every version of the key
+/// counted), every version it has had, and its most recent clients.
+#[utoipa::path(
+    get,
+    path = "/api/api-keys/{id}",
+    tag = "api-keys",
+    params(("id" = String, Path, description = "The id of a live key", format = "uuid")),
+    responses(
+        (status = 200, description = "The key and its record", body = ApiKeyDetail),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No live key of yours has this id (unknown, someone else's, replaced, or not an id)", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+    ),
+    security(("session" = [])),
+)]
 pub async fn detail(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -55,6 +119,23 @@ pub async fn detail(
     Ok(Json(api_keys::detail(&state.db, user.id, id).await?))
 }
 
+/// Give a key a new secret, under the same name and for the same lifetime. The old secret
+/// stops working the moment this answers; the old version stays in the key's record.
+#[utoipa::path(
+    post,
+    path = "/api/api-keys/{id}",
+    tag = "api-keys",
+    params(("id" = String, Path, description = "The id of a live key", format = "uuid")),
+    responses(
+        (status = 200, description = "The new version, with its secret (a new id)", body = CreatedApiKey),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
+        (status = 404, description = "No live key of yours has this id (including one just replaced by another regenerate)", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+    ),
+    security(("session" = [])),
+)]
 pub async fn regenerate(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -65,8 +146,56 @@ pub async fn regenerate(
     Ok(Json(api_keys::regenerate(&state.db, user.id, id).await?))
 }
 
-pub async fn no_delete() -> AppError {
+fn no_delete() -> AppError {
     AppError::MethodNotAllowed(
         "API keys cannot be deleted; regenerate a key to replace its secret".into(),
     )
+}
+
+/// Keys are never deleted (the record is kept); regenerate one to retire its secret.
+#[utoipa::path(
+    delete,
+    path = "/api/api-keys/{id}",
+    tag = "api-keys",
+    params(("id" = String, Path, description = "A key id", format = "uuid")),
+    responses(
+        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
+        (status = 405, description = "Keys cannot be deleted", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn delete_key() -> AppError {
+    no_delete()
+}
+
+/// Keys cannot be edited; regenerate one to replace its secret.
+#[utoipa::path(
+    put,
+    path = "/api/api-keys/{id}",
+    tag = "api-keys",
+    params(("id" = String, Path, description = "A key id", format = "uuid")),
+    responses(
+        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
+        (status = 405, description = "Keys cannot be replaced this way", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn put_key() -> AppError {
+    no_delete()
+}
+
+/// Keys cannot be edited; regenerate one to replace its secret.
+#[utoipa::path(
+    patch,
+    path = "/api/api-keys/{id}",
+    tag = "api-keys",
+    params(("id" = String, Path, description = "A key id", format = "uuid")),
+    responses(
+        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
+        (status = 405, description = "Keys cannot be changed this way", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn patch_key() -> AppError {
+    no_delete()
 }

@@ -1,38 +1,48 @@
-//! The JSON HTTP API: thin axum adapters over the service layer.
+//! The JSON HTTP API: thin axum adapters over the service layer. Every route is declared
+//! once, in `api()`, which gives both the router and the OpenAPI document (`docs`).
 pub mod api_keys;
 pub mod auth;
+pub mod docs;
 pub mod extract;
 pub mod health;
 pub mod v1;
 
-use axum::routing::{get, post};
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::state::AppState;
 use crate::api::AppError;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/auth/register", post(auth::register))
-        .route("/api/auth/login", post(auth::login))
-        .route("/api/auth/logout", post(auth::logout))
-        .route("/api/auth/session", get(auth::session))
-        .route("/api/api-keys", get(api_keys::list).post(api_keys::create))
-        .route(
-            "/api/api-keys/{id}",
-            get(api_keys::detail)
-                .post(api_keys::regenerate)
-                .delete(api_keys::no_delete)
-                .put(api_keys::no_delete)
-                .patch(api_keys::no_delete),
-        )
-        .route("/api/v1/me", get(v1::me))
+/// The routes and their documentation, one `routes!` per path (utoipa-axum merges the
+/// handlers of one call into one method router).
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::session))
+        .routes(routes!(api_keys::list, api_keys::create))
+        .routes(routes!(
+            api_keys::detail,
+            api_keys::regenerate,
+            api_keys::delete_key,
+            api_keys::put_key,
+            api_keys::patch_key
+        ))
+        .routes(routes!(v1::me))
         // GET only (HEAD comes with it): Caddy and Traefik ask with GET, and the nginx
         // example sets `proxy_method GET` for its subrequest.
-        .route("/api/v1/authorize", get(v1::authorize))
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .method_not_allowed_fallback(method_not_allowed)
+        .routes(routes!(v1::authorize))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(docs::openapi_json))
+}
+
+pub fn routes() -> Router<AppState> {
+    let (router, _) = api().split_for_parts();
+    router.method_not_allowed_fallback(method_not_allowed)
 }
 
 async fn method_not_allowed() -> AppError {

@@ -5,8 +5,22 @@ use axum::Json;
 
 use super::extract::ApiKeyAuth;
 use crate::api::{AppError, KeyIdentity, UserDto, WhoAmI};
+use crate::server::error::ErrorBody;
 
-/// `GET /api/v1/me`: who the presented key belongs to; integrations call it first.
+/// Who the presented key belongs to; integrations call it first to check their key.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "v1",
+    responses(
+        (status = 200, description = "The key's owner and the key", body = WhoAmI),
+        (status = 401, description = "`Missing API key`, `Invalid API key` (unknown, mistyped or replaced) or `API key expired`", body = ErrorBody,
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"keyward\"`"))),
+        (status = 503, description = "The database is unavailable", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+    ),
+    security(("bearer" = []), ("api_key" = [])),
+)]
 pub async fn me(ApiKeyAuth(verified): ApiKeyAuth) -> Json<WhoAmI> {
     Json(WhoAmI {
         user: UserDto {
@@ -28,12 +42,34 @@ pub const KEY_NAME_HEADER: &str = "x-keyward-key-name";
 /// `auth_request` drops the body of the answer it asked for).
 pub const ERROR_HEADER: &str = "x-keyward-error";
 
-/// `GET /api/v1/authorize`: forward auth for a reverse proxy (nginx `auth_request`, Caddy
-/// `forward_auth`, Traefik `ForwardAuth`). The key is read and verified exactly as for
-/// `/me`, and its use is counted the same way. A usable key answers 204 with who it belongs
-/// to in `X-Keyward-*` headers, which the proxy copies to the upstream; anything else is the
-/// same 401 as `/me` (never 403 or 500, which proxies turn into confusing pages), or 503
-/// while the database is down, which the proxy must treat as a refusal.
+/// Forward auth for a reverse proxy (nginx `auth_request`, Caddy `forward_auth`, Traefik
+/// `ForwardAuth`): the key is read and verified exactly as for `/me`, and its use is counted
+/// the same way. A usable key answers 204 with who it belongs to in `X-Keyward-*` headers,
+/// which the proxy copies to the upstream; anything else is the same 401 as `/me` (never 403
+/// or 500, which proxies turn into confusing pages), or 503 while the database is down,
+/// which the proxy must treat as a refusal. Cookies are ignored.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorize",
+    tag = "v1",
+    responses(
+        (status = 204, description = "The key may be used",
+            headers(
+                ("X-Keyward-User-Id" = String, description = "The key owner's id"),
+                ("X-Keyward-User-Email" = String, description = "The owner's email, percent-encoded UTF-8"),
+                ("X-Keyward-Key-Id" = String, description = "The key's id"),
+                ("X-Keyward-Key-Name" = String, description = "The key's name, percent-encoded UTF-8"),
+            )),
+        (status = 401, description = "`Missing API key`, `Invalid API key` or `API key expired`", body = ErrorBody,
+            headers(
+                ("WWW-Authenticate" = String, description = "`Bearer realm=\"keyward\"`"),
+                ("X-Keyward-Error" = String, description = "The same reason, for a proxy that drops the body"),
+            )),
+        (status = 503, description = "The database is unavailable: the proxy must refuse the request", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+    ),
+    security(("bearer" = []), ("api_key" = [])),
+)]
 pub async fn authorize(auth: Result<ApiKeyAuth, AppError>) -> Response {
     let verified = match auth {
         Ok(ApiKeyAuth(verified)) => verified,
