@@ -6,6 +6,17 @@
 //! Same reserve-then-count scheme as `login_throttle`, for the same reason: the attempt is
 //! committed before it is counted, so concurrent registrations cannot all slip under the
 //! limit. Every attempt that reaches the hashing step counts, whether it ends in 201 or 409.
+//!
+//! Unlike a refused sign-in, a refused registration withdraws its row. Alone, that would let a
+//! burst refuse itself entirely: sixty concurrent requests insert sixty rows, each counts
+//! sixty, and all sixty withdraw, so nobody registers. Reservations for one IP are therefore
+//! taken one at a time within an instance (the first `per_ip` of a burst pass, the rest are
+//! refused); across instances the insert-then-count order still keeps the limit, and only
+//! then can a burst be refused more than strictly needed.
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::LazyLock;
+
 use chrono::Duration;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -50,12 +61,24 @@ impl SignUpReservation {
     }
 }
 
+/// Striped locks: two IPs share a stripe rarely, and then only wait a few milliseconds.
+const STRIPES: usize = 64;
+static RESERVING: LazyLock<Vec<tokio::sync::Mutex<()>>> =
+    LazyLock::new(|| (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect());
+
+fn stripe(ip: &str) -> &'static tokio::sync::Mutex<()> {
+    let mut hasher = DefaultHasher::new();
+    ip.hash(&mut hasher);
+    &RESERVING[(hasher.finish() % STRIPES as u64) as usize]
+}
+
 /// Reserves one registration from `ip`, or refuses with `TooManySignUps`.
 pub async fn reserve(
     db: &DatabaseConnection,
     limits: SignUpLimits,
     ip: &str,
 ) -> Result<SignUpReservation, AppError> {
+    let _one_at_a_time = stripe(ip).lock().await;
     let id = Uuid::now_v7();
     sign_up_attempts::ActiveModel {
         id: Set(id),
