@@ -15,7 +15,6 @@ use common::*;
 use keyward::server::config::Config;
 use keyward::server::state::AppState;
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
@@ -217,24 +216,6 @@ async fn later_uses_within_the_quiet_period_are_coalesced_until_a_flush() {
         "the flush writes the latest use ({flushed} > {first})"
     );
     assert_eq!(app.state.usage.pending_len(), 0);
-}
-
-/// One raw HTTP/1.1 request to a real listener; returns the status code.
-async fn http_status(addr: SocketAddr, path: &str, api_key: &str) -> u16 {
-    let mut stream = TcpStream::connect(addr)
-        .await
-        .expect("connect to the test server");
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {api_key}\r\nConnection: close\r\n\r\n"
-    );
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.expect("read");
-    let text = String::from_utf8_lossy(&response);
-    text.split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status line")
 }
 
 #[tokio::test]

@@ -435,27 +435,13 @@ async fn counts_are_exact_across_instances_after_the_flush_and_a_graceful_shutdo
         },
     ));
     for _ in 0..4 {
-        let status = raw_get_status(addr, &key).await;
+        let status = http_status(addr, "/api/v1/me", &key).await;
         assert_eq!(status, 200);
     }
     assert!(b_state.usage.pending_len() > 0, "uses wait for a flush");
     stop.send(()).expect("running");
     server.await.expect("task").expect("clean shutdown");
     assert_eq!(today_count(&detail(&a, Some(&cookie), &id).await.json), 16);
-}
-
-async fn raw_get_status(addr: std::net::SocketAddr, key: &str) -> u16 {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let request = format!("GET /api/v1/me HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {key}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.expect("read");
-    String::from_utf8_lossy(&response)
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status")
 }
 
 /// The detail costs the same number of queries for a key regenerated twice as for one

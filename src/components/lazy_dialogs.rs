@@ -8,8 +8,11 @@
 use leptos::prelude::*;
 use leptos::{lazy, lazy_preload};
 
+use crate::api::validation::display_name;
 use crate::api::ApiKeySummary;
 use crate::components::create_key_dialog::CreateKeyDialog;
+use crate::components::hydration::use_hydrated;
+use crate::components::icons::RefreshIcon;
 use crate::components::regenerate_dialog::RegenerateDialog;
 
 #[lazy]
@@ -51,6 +54,33 @@ pub fn LazyCreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> im
         <Show when=move || wanted.get()>
             {move || Suspend::new(create_key_dialog(open, on_changed))}
         </Show>
+    }
+}
+
+/// The button that opens the regenerate dialog for `key`: disabled until the WASM has
+/// taken over, and it fetches the dialog's code as soon as the user reaches for it.
+#[component]
+pub fn RegenerateButton(
+    key: ApiKeySummary,
+    on_regenerate: Callback<ApiKeySummary>,
+    #[prop(into)] class: String,
+) -> impl IntoView {
+    let hydrated = use_hydrated();
+    let label = format!("Regenerate {}", display_name(&key.name));
+    view! {
+        <button
+            type="button"
+            class=class
+            aria-label=label
+            disabled=move || !hydrated.get()
+            on:pointerenter=move |_| preload_regenerate_dialog()
+            on:focus=move |_| preload_regenerate_dialog()
+            on:touchstart=move |_| preload_regenerate_dialog()
+            on:click=move |_| on_regenerate.run(key.clone())
+        >
+            <RefreshIcon />
+            "Regenerate"
+        </button>
     }
 }
 

@@ -6,9 +6,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::api::key_fns::key_detail;
 use crate::api::validation::display_name;
 use crate::api::{ApiKeyDetail, ApiKeySummary, AppError, DailyUsage, KeyVersion, RecentClient};
-use crate::components::hydration::use_hydrated;
-use crate::components::icons::{RefreshIcon, Spinner};
-use crate::components::lazy_dialogs::{preload_regenerate_dialog, LazyRegenerateDialog};
+use crate::components::icons::Spinner;
+use crate::components::lazy_dialogs::{LazyRegenerateDialog, RegenerateButton};
 use crate::components::timestamp::{Expires, LastUsed, LocalDate};
 use crate::pages::not_found::NotFound;
 
@@ -57,7 +56,6 @@ pub fn KeyDetailPage() -> impl IntoView {
 
 #[component]
 fn KeyDetailView(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -> impl IntoView {
-    let hydrated = use_hydrated();
     let ApiKeyDetail {
         key,
         usage,
@@ -66,7 +64,6 @@ fn KeyDetailView(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -
     } = detail;
     let name = display_name(&key.name);
     let title = format!("{name} · API Keys · Keyward");
-    let label = format!("Regenerate {name}");
     let for_click = key.clone();
     view! {
         <Title text=title />
@@ -76,19 +73,7 @@ fn KeyDetailView(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -
                 <h1>{name}</h1>
                 <p class="muted"><code class="masked">{key.masked_key.clone()}</code></p>
             </div>
-            <button
-                type="button"
-                class="btn"
-                aria-label=label
-                disabled=move || !hydrated.get()
-                on:pointerenter=move |_| preload_regenerate_dialog()
-                on:focus=move |_| preload_regenerate_dialog()
-                on:touchstart=move |_| preload_regenerate_dialog()
-                on:click=move |_| on_regenerate.run(for_click.clone())
-            >
-                <RefreshIcon />
-                "Regenerate"
-            </button>
+            <RegenerateButton key=for_click on_regenerate class="btn" />
         </div>
         <div class="detail-grid">
             <section class="card" aria-labelledby="facts-title">

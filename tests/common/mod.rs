@@ -6,6 +6,7 @@
 //! these helpers, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -22,6 +23,8 @@ use sea_orm::{
     QueryFilter,
 };
 use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -518,4 +521,22 @@ pub fn flip_char(key: &str, index: usize) -> String {
     let mut bytes = key.as_bytes().to_vec();
     bytes[index] = if bytes[index] == b'a' { b'b' } else { b'a' };
     String::from_utf8(bytes).expect("keys are ASCII")
+}
+
+/// One raw HTTP/1.1 request to a real listener; returns the status code.
+pub async fn http_status(addr: SocketAddr, path: &str, api_key: &str) -> u16 {
+    let mut stream = TcpStream::connect(addr)
+        .await
+        .expect("connect to the test server");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {api_key}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("read");
+    let text = String::from_utf8_lossy(&response);
+    text.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status line")
 }
