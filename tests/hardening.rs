@@ -410,6 +410,12 @@ async fn a_database_outage_gives_quick_503s_and_the_same_process_recovers() {
     .expect("no hang");
     let key = str_of(&created.json["fullKey"]).to_owned();
     let bearer = format!("Bearer {key}");
+    // Verified once, so the lookup remembers it: an outage must still answer 503, never the
+    // remembered answer without a fresh epoch read.
+    let warm = send(get("/api/v1/me", vec![("authorization", bearer.clone())]))
+        .await
+        .expect("no hang");
+    assert_eq!(warm.status, StatusCode::OK, "{}", warm.text);
 
     proxy.cut();
     let list = send(get("/api/api-keys", vec![("cookie", cookie.clone())]))

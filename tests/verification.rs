@@ -63,7 +63,7 @@ async fn old_keys_accepted_after_regenerate(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_regenerated_key_is_refused_by_another_instance_at_once() {
     let a = TestApp::new().await;
-    let (b, _) = a.second_instance(Config::default()).await;
+    let (b, b_state) = a.second_instance(Config::default()).await;
     let cookie = a.register("strict@example.com").await;
 
     assert_eq!(
@@ -95,9 +95,148 @@ async fn a_regenerated_key_is_refused_by_another_instance_at_once() {
         task.await.expect("load task");
     }
     assert!(served.load(Ordering::Relaxed) > 0, "B was under load");
+    if a.url.starts_with("postgres") {
+        // Not a vacuous pass: B was answering from memory while the old keys were refused.
+        assert!(
+            b_state.key_lookup.cache_hits() > 0,
+            "B never used its cache"
+        );
+    }
     assert_eq!(
         accepted, 0,
         "B under load: an old key was accepted after its regenerate returned"
+    );
+}
+
+/// The PostgreSQL lookup remembers answers. Usage and last-used writes leave them valid; a
+/// regenerate makes the old key's answer unusable at once on the instance too.
+#[tokio::test]
+async fn a_remembered_key_survives_usage_writes_and_not_its_regenerate() {
+    let app = TestApp::new().await;
+    if !app.url.starts_with("postgres") {
+        return; // SQLite's lookup is not cached
+    }
+    let cookie = app.register("cached@example.com").await;
+    let created = app.create_key(&cookie, "Cached").await;
+    let key = str_of(&created["fullKey"]).to_owned();
+    let lookup = &app.state.key_lookup;
+
+    assert_eq!(app.me(&key).await.status, StatusCode::OK);
+    let hits = lookup.cache_hits();
+    assert_eq!(app.me(&key).await.status, StatusCode::OK);
+    assert_eq!(
+        lookup.cache_hits(),
+        hits + 1,
+        "the second use is answered from memory"
+    );
+
+    let written = app.state.usage.flush(&app.db).await.expect("flush");
+    assert!(written > 0, "the flush wrote the pending use");
+    assert_eq!(app.me(&key).await.status, StatusCode::OK);
+    assert_eq!(
+        lookup.cache_hits(),
+        hits + 2,
+        "usage writes keep the answer valid"
+    );
+
+    let regenerated = app.regenerate(Some(&cookie), str_of(&created["id"])).await;
+    assert_eq!(regenerated.status, StatusCode::OK, "{}", regenerated.text);
+    let old = app.me(&key).await;
+    assert_error(&old, StatusCode::UNAUTHORIZED, INVALID_API_KEY);
+    assert_eq!(
+        lookup.cache_hits(),
+        hits + 2,
+        "the old key was not answered from memory"
+    );
+    let new_key = str_of(&regenerated.json["fullKey"]).to_owned();
+    assert_eq!(app.me(&new_key).await.status, StatusCode::OK);
+}
+
+/// The epochs as stored.
+async fn stored_epochs(app: &TestApp) -> keyward::server::services::key_epochs::Epochs {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let rows = app
+        .db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            keyward::server::services::key_epochs::READ_SQL,
+        ))
+        .await
+        .expect("epochs");
+    keyward::server::services::key_epochs::epochs_from_rows(rows.iter().map(|row| {
+        (
+            row.try_get_by_index::<i16>(0).expect("shard"),
+            row.try_get_by_index::<i64>(1).expect("epoch"),
+        )
+    }))
+    .expect("every shard")
+}
+
+/// The database trigger that moves the epochs and `key_epochs::shard_of` must agree on each
+/// key's shard; usage writes must move no epoch, and an owner's new email must move them all.
+#[tokio::test]
+async fn changing_a_key_moves_its_shard_and_usage_writes_move_nothing() {
+    use keyward::server::services::key_epochs::{shard_of, SHARDS};
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::new().await;
+    if !app.url.starts_with("postgres") {
+        return; // the triggers are PostgreSQL's, as is the cache they guard
+    }
+    app.register("epochs@example.com").await;
+    let owner = app.user_id("epochs@example.com").await;
+    let digits = "0123456789abcdef";
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO api_keys (id, user_id, name, key_hash, key_prefix, created_at) \
+             SELECT gen_random_uuid(), '{owner}', 'shard-' || d, \
+                    d || substr(md5(d) || md5(d || 'x'), 2), 'pk_live_fill', now() \
+             FROM regexp_split_to_table('{digits}', '') d"
+        ))
+        .await
+        .expect("one key per shard");
+    for digit in digits.chars() {
+        let hash_sql = format!("SELECT key_hash FROM api_keys WHERE name = 'shard-{digit}'");
+        let before = stored_epochs(&app).await;
+        app.db
+            .execute_unprepared(&format!(
+                "UPDATE api_keys SET expires_at = now() + interval '1 day' \
+                 WHERE key_hash = ({hash_sql})"
+            ))
+            .await
+            .expect("change the key");
+        let after = stored_epochs(&app).await;
+        let shard = shard_of(&digit.to_string());
+        for s in 0..SHARDS {
+            let moved = after[s] - before[s];
+            assert_eq!(
+                moved,
+                i64::from(s == shard),
+                "key in shard {shard}: shard {s} moved by {moved}"
+            );
+        }
+    }
+
+    let before = stored_epochs(&app).await;
+    app.db
+        .execute_unprepared("UPDATE api_keys SET last_used_at = now()")
+        .await
+        .expect("a usage write");
+    assert_eq!(
+        stored_epochs(&app).await,
+        before,
+        "usage writes move no epoch"
+    );
+
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE users SET email = 'renamed@example.com' WHERE id = '{owner}'"
+        ))
+        .await
+        .expect("new email");
+    let after = stored_epochs(&app).await;
+    assert!(
+        (0..SHARDS).all(|s| after[s] == before[s] + 1),
+        "a new email moves every shard"
     );
 }
 

@@ -9,6 +9,7 @@ mod m20261128_000004_create_login_failures;
 mod m20261128_000005_create_sign_up_attempts;
 mod m20261128_000006_key_expiry_and_lineage;
 mod m20261128_000007_create_key_usage;
+mod m20261128_000008_create_key_epochs;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_create_sign_up_attempts::Migration),
             Box::new(m20261128_000006_key_expiry_and_lineage::Migration),
             Box::new(m20261128_000007_create_key_usage::Migration),
+            Box::new(m20261128_000008_create_key_epochs::Migration),
         ]
     }
 }

@@ -14,6 +14,9 @@ pub struct Config {
     /// PostgreSQL connections reserved for API-key lookups (pipelined; see
     /// `services::key_lookup`).
     pub key_lookup_connections: usize,
+    /// Remember verified keys between requests, strictly (PostgreSQL only; see
+    /// `services::key_epochs`). Off: every verification is one lookup.
+    pub key_lookup_cache: bool,
     pub session_lifetime_days: i64,
     /// Adds `Secure` to the session cookie; turn on whenever the app is served over TLS.
     pub secure_cookies: bool,
@@ -37,6 +40,7 @@ impl Default for Config {
             site_root: "target/site".into(),
             database_url: "sqlite://data/keyward.db?mode=rwc".into(),
             key_lookup_connections: 2,
+            key_lookup_cache: true,
             session_lifetime_days: 30,
             secure_cookies: false,
             last_used_flush_secs: 5,
@@ -101,6 +105,7 @@ struct ServerSection {
 struct DatabaseSection {
     url: Option<String>,
     key_lookup_connections: Option<usize>,
+    key_lookup_cache: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,6 +172,7 @@ impl Config {
             .database
             .key_lookup_connections
             .unwrap_or(c.key_lookup_connections);
+        c.key_lookup_cache = file.database.key_lookup_cache.unwrap_or(c.key_lookup_cache);
         c.session_lifetime_days = file
             .sessions
             .lifetime_days
@@ -212,6 +218,9 @@ impl Config {
         }
         if let Some(v) = non_empty("KEYWARD_KEY_LOOKUP_CONNECTIONS") {
             self.key_lookup_connections = parse("KEYWARD_KEY_LOOKUP_CONNECTIONS", v)?;
+        }
+        if let Some(v) = non_empty("KEYWARD_KEY_LOOKUP_CACHE") {
+            self.key_lookup_cache = parse("KEYWARD_KEY_LOOKUP_CACHE", v)?;
         }
         if let Some(v) = non_empty("KEYWARD_SESSION_LIFETIME_DAYS") {
             self.session_lifetime_days = parse("KEYWARD_SESSION_LIFETIME_DAYS", v)?;

@@ -11,8 +11,9 @@ use super::services::key_lookup::KeyLookup;
 use super::usage::UsageTracker;
 
 /// Everything a request handler or server function needs. Cloned for every request (axum
-/// extractors take it by value), so it is one `Arc`. Nothing here caches keys or sessions:
-/// every instance must see a regenerate or sign-out at once.
+/// extractors take it by value), so it is one `Arc`. Every instance must see a regenerate or
+/// sign-out at once: sessions are not cached, and the key lookup's cache answers only after a
+/// fresh epoch read (`services::key_epochs`).
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
@@ -48,6 +49,7 @@ impl AppState {
             key_lookup: KeyLookup::for_database(
                 &config.database_url,
                 config.key_lookup_connections,
+                config.key_lookup_cache,
             ),
             config,
             key_lookups: AtomicU64::new(0),

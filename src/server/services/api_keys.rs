@@ -234,6 +234,8 @@ pub async fn regenerate(
         }
         Err(err) => return Err(err.into()),
     };
+    // On PostgreSQL the commit also moves the old key's verification epoch (a trigger; see
+    // key_epochs), so no instance answers the old key from memory once this returns.
     txn.commit().await?;
     Ok(created(row, key))
 }

@@ -13,9 +13,16 @@
 //! made it pick the partial index of live keys and scan it). Replacement and expiry are
 //! checked in code on the one row that comes back.
 //!
-//! On SQLite (the zero-setup default) the same lookup goes through sea-orm.
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+//! On PostgreSQL, answers are also remembered, and a remembered answer is used only once an
+//! epoch read that started after the request arrived says no regenerate touched its key's
+//! shard since: see `key_epochs` for why that is strict. Under load that turns one lookup per
+//! verification into one small epoch read per batch of verifications.
+//!
+//! On SQLite (the zero-setup default, one instance) the same lookup goes through sea-orm,
+//! uncached.
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -26,9 +33,13 @@ use uuid::Uuid;
 
 use crate::api::AppError;
 use crate::server::entities::{api_keys, users};
+use crate::server::services::key_epochs::{self, Epochs, ReadBarrier};
 
 /// How long a connect or a lookup may take before the answer is 503, as with the pool.
 const TIMEOUT: Duration = Duration::from_secs(3);
+/// Remembered answers per instance (a few hundred bytes each). When full, the cache starts
+/// empty again: simpler than an LRU, and a miss costs one lookup.
+const CACHE_ENTRIES: usize = 10_000;
 
 pub const LOOKUP_SQL: &str =
     "SELECT k.id, k.name, k.user_id, u.email, k.last_used_at, k.deleted_at, k.expires_at \
@@ -55,13 +66,17 @@ pub enum KeyLookup {
 impl KeyLookup {
     /// The direct path for a PostgreSQL URL tokio-postgres can use without TLS, sea-orm for
     /// anything else. Connections open on first use, so building this never blocks.
-    pub fn for_database(url: &str, connections: usize) -> KeyLookup {
+    pub fn for_database(url: &str, connections: usize, cache: bool) -> KeyLookup {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return KeyLookup::Orm;
         }
         match url.parse::<tokio_postgres::Config>() {
             Ok(config) if config.get_ssl_mode() != tokio_postgres::config::SslMode::Require => {
-                KeyLookup::Direct(Box::new(DirectLookup::new(config, connections.max(1))))
+                KeyLookup::Direct(Box::new(DirectLookup::new(
+                    config,
+                    connections.max(1),
+                    cache,
+                )))
             }
             Ok(_) => {
                 tracing::info!("DATABASE_URL requires TLS: key lookups go through the pool");
@@ -82,6 +97,14 @@ impl KeyLookup {
         match self {
             KeyLookup::Direct(direct) => direct.find(key_hash).await,
             KeyLookup::Orm => find_with_orm(db, key_hash).await,
+        }
+    }
+
+    /// Verifications this process answered from remembered lookups (tests and benchmarks).
+    pub fn cache_hits(&self) -> u64 {
+        match self {
+            KeyLookup::Direct(direct) => direct.cache.hits.load(Ordering::Relaxed),
+            KeyLookup::Orm => 0,
         }
     }
 }
@@ -110,6 +133,15 @@ async fn find_with_orm(
 }
 
 pub struct DirectLookup {
+    connections: Arc<Connections>,
+    /// Epoch reads, one in flight at a time, shared by every request waiting on it.
+    barrier: ReadBarrier,
+    cache: Cache,
+    use_cache: bool,
+}
+
+/// A few long-lived connections, each with both statements prepared, used in turn.
+struct Connections {
     config: tokio_postgres::Config,
     slots: Vec<Slot>,
     next: AtomicUsize,
@@ -125,6 +157,42 @@ struct Slot {
 struct Connection {
     client: Client,
     lookup: Statement,
+    epochs: Statement,
+}
+
+/// Lookups that found a key, each with the epoch of its shard read *before* the lookup ran.
+#[derive(Default)]
+struct Cache {
+    entries: Mutex<HashMap<String, (i64, FoundKey)>>,
+    hits: AtomicU64,
+}
+
+impl Cache {
+    fn get(&self, key_hash: &str, epoch: i64) -> Option<FoundKey> {
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let found = entries
+            .get(key_hash)
+            .filter(|(remembered, _)| *remembered == epoch)
+            .map(|(_, found)| found.clone());
+        if found.is_some() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        found
+    }
+
+    fn remember(&self, key_hash: &str, epoch: i64, found: FoundKey) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.len() >= CACHE_ENTRIES && !entries.contains_key(key_hash) {
+            entries.clear();
+        }
+        entries.insert(key_hash.to_owned(), (epoch, found));
+    }
 }
 
 impl Slot {
@@ -145,30 +213,55 @@ impl Slot {
 }
 
 impl DirectLookup {
-    fn new(config: tokio_postgres::Config, connections: usize) -> DirectLookup {
-        DirectLookup {
+    fn new(config: tokio_postgres::Config, connections: usize, use_cache: bool) -> DirectLookup {
+        let connections = Arc::new(Connections {
             config,
             slots: (0..connections).map(|_| Slot::default()).collect(),
             next: AtomicUsize::new(0),
+        });
+        let barrier = ReadBarrier::new({
+            let connections = connections.clone();
+            move || {
+                let connections = connections.clone();
+                async move { connections.read_epochs().await }
+            }
+        });
+        DirectLookup {
+            connections,
+            barrier,
+            cache: Cache::default(),
+            use_cache,
         }
     }
 
     async fn find(&self, key_hash: &str) -> Result<Option<FoundKey>, AppError> {
-        let slot = &self.slots[self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len()];
-        let connection = self.connection(slot).await?;
-        let row = tokio::time::timeout(
-            TIMEOUT,
+        if !self.use_cache {
+            return self.connections.lookup(key_hash).await;
+        }
+        // Strict because the epochs come from a read that started after this request arrived,
+        // and a remembered answer carries the epoch read before its lookup (see key_epochs).
+        let epoch = self.barrier.fresh().await?[key_epochs::shard_of(key_hash)];
+        if let Some(found) = self.cache.get(key_hash, epoch) {
+            return Ok(Some(found));
+        }
+        let found = self.connections.lookup(key_hash).await?;
+        if let Some(found) = &found {
+            self.cache.remember(key_hash, epoch, found.clone());
+        }
+        Ok(found)
+    }
+}
+
+impl Connections {
+    async fn lookup(&self, key_hash: &str) -> Result<Option<FoundKey>, AppError> {
+        let (slot, connection) = self.pick().await?;
+        let row = answer_in_time(
+            slot,
             connection
                 .client
                 .query_opt(&connection.lookup, &[&key_hash]),
         )
-        .await
-        .map_err(|_| {
-            // A connection that stopped answering is dropped; the next lookup opens another.
-            slot.replace(None);
-            AppError::Unavailable
-        })?
-        .map_err(|err| lookup_error(&err))?;
+        .await?;
         Ok(row.map(|row| FoundKey {
             key_id: row.get(0),
             key_name: row.get(1),
@@ -178,6 +271,17 @@ impl DirectLookup {
             deleted_at: row.get(5),
             expires_at: row.get(6),
         }))
+    }
+
+    async fn read_epochs(&self) -> Result<Epochs, AppError> {
+        let (slot, connection) = self.pick().await?;
+        let rows = answer_in_time(slot, connection.client.query(&connection.epochs, &[])).await?;
+        key_epochs::epochs_from_rows(rows.iter().map(|row| (row.get(0), row.get(1))))
+    }
+
+    async fn pick(&self) -> Result<(&Slot, Arc<Connection>), AppError> {
+        let slot = &self.slots[self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len()];
+        Ok((slot, self.connection(slot).await?))
     }
 
     async fn connection(&self, slot: &Slot) -> Result<Arc<Connection>, AppError> {
@@ -205,8 +309,28 @@ impl DirectLookup {
             }
         });
         let lookup = client.prepare(LOOKUP_SQL).await?;
-        Ok(Connection { client, lookup })
+        let epochs = client.prepare(key_epochs::READ_SQL).await?;
+        Ok(Connection {
+            client,
+            lookup,
+            epochs,
+        })
     }
+}
+
+/// `query`'s answer, or 503 if it takes longer than `TIMEOUT`: a connection that stopped
+/// answering is dropped, and the next use of its slot opens another.
+async fn answer_in_time<T>(
+    slot: &Slot,
+    query: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+) -> Result<T, AppError> {
+    tokio::time::timeout(TIMEOUT, query)
+        .await
+        .map_err(|_| {
+            slot.replace(None);
+            AppError::Unavailable
+        })?
+        .map_err(|err| lookup_error(&err))
 }
 
 /// A lost connection or a database shutting down is an outage (503, and the next lookup
