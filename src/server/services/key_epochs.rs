@@ -197,6 +197,18 @@ mod tests {
         (barrier, started)
     }
 
+    fn spawn_caller(barrier: &ReadBarrier) -> tokio::task::JoinHandle<Result<Epochs, AppError>> {
+        let barrier = barrier.clone();
+        tokio::spawn(async move { barrier.fresh().await })
+    }
+
+    /// Until `n` reads have started.
+    async fn wait_for_reads(started: &AtomicI64, n: i64) {
+        while started.load(Ordering::SeqCst) < n {
+            tokio::task::yield_now().await;
+        }
+    }
+
     /// Until `n` callers wait for the next read (the one in flight has taken its own).
     async fn wait_for_callers(barrier: &ReadBarrier, n: usize) {
         while barrier.0.lock().callers.len() < n {
@@ -208,18 +220,10 @@ mod tests {
     async fn a_read_already_in_flight_does_not_answer_a_later_caller() {
         let gate = Arc::new(Semaphore::new(0));
         let (barrier, started) = counting_barrier(gate.clone());
-        let first = tokio::spawn({
-            let barrier = barrier.clone();
-            async move { barrier.fresh().await }
-        });
-        while started.load(Ordering::SeqCst) < 1 {
-            tokio::task::yield_now().await;
-        }
+        let first = spawn_caller(&barrier);
+        wait_for_reads(&started, 1).await;
         // Read 1 is in flight. A caller arriving now must not be given its result.
-        let second = tokio::spawn({
-            let barrier = barrier.clone();
-            async move { barrier.fresh().await }
-        });
+        let second = spawn_caller(&barrier);
         wait_for_callers(&barrier, 1).await;
         gate.add_permits(1);
         assert_eq!(first.await.expect("first").expect("epochs")[0], 1);
@@ -232,19 +236,9 @@ mod tests {
         let gate = Arc::new(Semaphore::new(0));
         let (barrier, started) = counting_barrier(gate.clone());
         // Occupy the reader, then queue many callers behind it.
-        let first = tokio::spawn({
-            let barrier = barrier.clone();
-            async move { barrier.fresh().await }
-        });
-        while started.load(Ordering::SeqCst) < 1 {
-            tokio::task::yield_now().await;
-        }
-        let waiting: Vec<_> = (0..50)
-            .map(|_| {
-                let barrier = barrier.clone();
-                tokio::spawn(async move { barrier.fresh().await })
-            })
-            .collect();
+        let first = spawn_caller(&barrier);
+        wait_for_reads(&started, 1).await;
+        let waiting: Vec<_> = (0..50).map(|_| spawn_caller(&barrier)).collect();
         wait_for_callers(&barrier, 50).await;
         gate.add_permits(2);
         assert_eq!(first.await.expect("first").expect("epochs")[0], 1);
