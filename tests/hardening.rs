@@ -262,6 +262,28 @@ async fn graceful_shutdown_flushes_pending_last_used_times() {
     );
 }
 
+/// Several routers built at once in one process (parallel tests, several instances) must
+/// not break each other: leptos finds the page routes by rendering the app with resource
+/// loading switched off by a process-wide flag, and two builds used to clear it under each
+/// other, so a resource ran with no request context and panicked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn routers_built_at_the_same_time_do_not_interfere() {
+    let app = TestApp::new().await;
+    for _ in 0..10 {
+        let builds: Vec<_> = (0..8)
+            .map(|_| {
+                let state = app.state.clone();
+                tokio::task::spawn_blocking(move || keyward::server::app::router(state))
+            })
+            .collect();
+        for build in builds {
+            let router = build.await.expect("a router builds while others do");
+            let page = send_to(router, request("GET", "/login", &[], Body::empty())).await;
+            assert_eq!(page.status, StatusCode::OK, "and serves pages");
+        }
+    }
+}
+
 #[tokio::test]
 async fn two_instances_on_one_database_behave_as_one() {
     let a = TestApp::new().await;

@@ -1,12 +1,13 @@
 //! Assembles the HTTP application: REST routes, Leptos pages and server functions, static
 //! files, and the middleware around them; and runs it with graceful shutdown.
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -26,9 +27,18 @@ use crate::app::{shell, App};
 
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
+/// The app's page routes, found once per process by rendering `App` with resource loading
+/// suppressed. That suppression is a process-wide flag in leptos: two routers built at the
+/// same moment (parallel tests, several instances in one process) could clear it under each
+/// other, and a resource would then run with no request context. Once is also enough.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The complete router, ready to serve or to drive in tests with `oneshot`.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let context_state = state.clone();
     let fallback_state = state.clone();
     let options = state.leptos_options.clone();
