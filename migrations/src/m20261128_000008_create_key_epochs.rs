@@ -11,7 +11,9 @@ const SHARDS: i16 = 16;
 /// together. Usage and last-used writes touch none of the watched columns and leave the
 /// epochs alone.
 const POSTGRES_TRIGGERS: &str = r#"
-CREATE FUNCTION api_keys_bump_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION api_keys_bump_epoch() RETURNS trigger LANGUAGE plpgsql
+-- The schema the tables were created in, whatever the path of the session that fires it.
+SET search_path FROM CURRENT AS $$
 BEGIN
     UPDATE api_key_epochs
     SET epoch = epoch + 1
@@ -27,7 +29,8 @@ FOR EACH ROW EXECUTE FUNCTION api_keys_bump_epoch();
 
 -- An owner's email is part of every answer for their keys, in any shard. (Users are never
 -- deleted while they have keys: the foreign key restricts it.)
-CREATE FUNCTION users_bump_epochs() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION users_bump_epochs() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     IF OLD.email IS DISTINCT FROM NEW.email THEN
         UPDATE api_key_epochs SET epoch = epoch + 1;

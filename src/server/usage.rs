@@ -30,7 +30,8 @@ const BATCH_ROWS: usize = 500;
 #[derive(Clone, Debug)]
 pub struct KeyUse {
     pub key_id: Uuid,
-    /// The `last_used_at` the lookup read.
+    /// The key's last known use: as the lookup read it, or as this instance's verification
+    /// cache last saw it.
     pub stored_last_used: Option<DateTime<Utc>>,
     pub at: DateTime<Utc>,
     pub ip: String,

@@ -191,7 +191,8 @@ pub async fn detail(
 
 /// Replaces key `key_id` with a new secret under the same name. The old row is soft-deleted
 /// in the same transaction, so the old secret stops working the moment this commits, and
-/// of two concurrent regenerates only one finds the row still live.
+/// of two concurrent regenerates only one stamps the row (the other, after waiting for its
+/// lock, reads back the first one's timestamp and answers 404).
 pub async fn regenerate(
     db: &DatabaseConnection,
     owner: Uuid,
@@ -267,7 +268,7 @@ pub fn retire_key(
 /// Every version of `owner`'s key `key_id` (its whole lineage), newest first, whether or not
 /// `key_id` is live: callers check that in code. A `deleted_at IS NULL` in the subquery would
 /// let the planner pick the partial (user_id, created_at) index over the primary key, as it
-/// did for `retire_live_key`.
+/// did for `retire_key`.
 pub fn versions_of(owner: Uuid, key_id: Uuid) -> sea_orm::Select<api_keys::Entity> {
     let lineage_of_key = Query::select()
         .column(api_keys::Column::LineageId)
@@ -294,8 +295,8 @@ pub struct VerifiedKey {
 }
 
 /// Looks up a presented key and decides whether it may be used at `at`. Malformed keys and
-/// bad checksums are rejected before any query; `on_lookup` is called only when the
-/// database is actually asked. A replaced key is unknown (`Invalid API key`); an expired one
+/// bad checksums are rejected before any query; `on_lookup` is called only for a key that
+/// gets that far (the database, or on PostgreSQL its epochs, is asked). A replaced key is unknown (`Invalid API key`); an expired one
 /// says so, since its holder has the secret and needs to know to rotate it.
 pub async fn verify(
     lookup: &KeyLookup,
@@ -318,6 +319,7 @@ pub async fn verify(
     if found.expires_at.is_some_and(|expiry| expiry <= at) {
         return Err(AppError::ApiKeyExpired);
     }
+    lookup.note_use(&hash, at);
     Ok(VerifiedKey {
         key_id: found.key_id,
         key_name: found.key_name,

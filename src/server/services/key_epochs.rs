@@ -27,10 +27,14 @@ use std::future::Future;
 use std::mem;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 
 use crate::api::AppError;
+
+/// How long a request waits for its epoch read before the answer is 503.
+const WAIT: Duration = Duration::from_secs(3);
 
 /// Epoch rows; a key hash's first hex digit picks one, here and in the migration's trigger.
 pub const SHARDS: usize = 16;
@@ -40,13 +44,14 @@ pub const READ_SQL: &str = "SELECT shard, epoch FROM api_key_epochs";
 
 pub type Epochs = Arc<[i64; SHARDS]>;
 
-/// The shard of a key hash (lower-case hex SHA-256); anything else falls in shard 0.
+/// The shard of a key hash (lower-case hex SHA-256): its first digit. Anything else falls in
+/// shard 0, as in the trigger's SQL.
 pub fn shard_of(key_hash: &str) -> usize {
-    key_hash
-        .as_bytes()
-        .first()
-        .and_then(|digit| (*digit as char).to_digit(16))
-        .map_or(0, |digit| digit as usize)
+    match key_hash.as_bytes().first() {
+        Some(digit @ b'0'..=b'9') => usize::from(digit - b'0'),
+        Some(digit @ b'a'..=b'f') => usize::from(digit - b'a') + 10,
+        _ => 0,
+    }
 }
 
 /// Builds [`Epochs`] from `(shard, epoch)` rows; a missing shard is an error, not a zero.
@@ -114,7 +119,12 @@ impl ReadBarrier {
             let barrier = self.0.clone();
             tokio::spawn(async move { barrier.read_while_wanted().await });
         }
-        answered.await.unwrap_or(Err(AppError::Unavailable))
+        // Bounded like any database answer: a read stuck on a dead connection fails its
+        // waiters with 503 instead of holding every verification of the instance.
+        match tokio::time::timeout(WAIT, answered).await {
+            Ok(Ok(epochs)) => epochs,
+            Ok(Err(_)) | Err(_) => Err(AppError::Unavailable),
+        }
     }
 }
 
@@ -172,6 +182,11 @@ mod tests {
         assert_eq!(shard_of("9abc"), 9);
         assert_eq!(shard_of("fabc"), 15);
         assert_eq!(shard_of(""), 0);
+        assert_eq!(
+            shard_of("Fabc"),
+            0,
+            "upper case is not what the trigger reads either"
+        );
     }
 
     #[test]
