@@ -8,6 +8,8 @@
 //!   hash, owner, name, replacement, expiry; its owner's email), so the new epoch and the
 //!   change become visible together at its commit: for a regenerate, before the 200 is sent.
 //!   Being a trigger, it also covers changes made outside this code (an operator's UPDATE).
+//!   What bypasses triggers is not seen: `session_replication_role = replica`, a disabled
+//!   trigger, restoring a backup over a running system. Restart the instances after those.
 //! - A cached answer carries the epoch read **before** the lookup that produced it. If the key
 //!   was live in that lookup, any regenerate of it committed later, so it moved the shard
 //!   past the remembered epoch.
