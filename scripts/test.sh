@@ -37,11 +37,12 @@ cargo fmt --all --check
 cargo clippy --all-targets --features ssr -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
+# --no-fail-fast: one failing test binary must not hide how the others did.
 step "Rust unit + integration tests on PostgreSQL"
-counted env KEYWARD_TEST_BACKEND=postgres cargo test --workspace --features ssr
+counted env KEYWARD_TEST_BACKEND=postgres cargo test --workspace --features ssr --no-fail-fast
 
 step "Rust integration tests on SQLite"
-counted env KEYWARD_TEST_BACKEND=sqlite cargo test --features ssr --test '*'
+counted env KEYWARD_TEST_BACKEND=sqlite cargo test --features ssr --no-fail-fast --test '*'
 
 step "build the release that ships (split WASM, hashed names, precompressed) for the browser tests"
 bash scripts/build-release.sh
