@@ -30,8 +30,7 @@ const BATCH_ROWS: usize = 500;
 #[derive(Clone, Debug)]
 pub struct KeyUse {
     pub key_id: Uuid,
-    /// The key's last known use: as the lookup read it, or as this instance's verification
-    /// cache last saw it.
+    /// The `last_used_at` the lookup read (possibly remembered from an earlier lookup).
     pub stored_last_used: Option<DateTime<Utc>>,
     pub at: DateTime<Utc>,
     pub ip: String,
@@ -99,8 +98,8 @@ impl Pending {
 #[derive(Default)]
 struct Inner {
     pending: Pending,
-    /// When this process last wrote each key's use at once, to keep concurrent first uses
-    /// from all writing.
+    /// When this process last wrote each key's last-used time (at once or in a flush), to
+    /// keep concurrent first uses from all writing and steady use out of the quiet path.
     written: HashMap<Uuid, DateTime<Utc>>,
 }
 
@@ -168,6 +167,13 @@ impl UsageTracker {
         if let Err(err) = write(db, &batch).await {
             self.lock().pending.merge(batch);
             return Err(err);
+        }
+        // Remembered like an immediate write: a key in steady use stays out of the quiet
+        // path even when its caller's `stored_last_used` is older (a remembered lookup).
+        let mut inner = self.lock();
+        for (key_id, at) in batch.last_used {
+            let written = inner.written.entry(key_id).or_insert(at);
+            *written = (*written).max(at);
         }
         Ok(keys)
     }

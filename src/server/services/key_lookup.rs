@@ -100,17 +100,6 @@ impl KeyLookup {
         }
     }
 
-    /// Records a successful use in the remembered answer, so that its `last_used_at` stays
-    /// the latest known use: the usage tracker reads it to tell a key in steady use (uses
-    /// batched) from one coming back after a quiet period (written at once). Usage writes do
-    /// not move the epochs, so without this a remembered answer would keep the `last_used_at`
-    /// of the lookup that filled it.
-    pub fn note_use(&self, key_hash: &str, at: DateTime<Utc>) {
-        if let KeyLookup::Direct(direct) = self {
-            direct.cache.note_use(key_hash, at);
-        }
-    }
-
     /// Verifications this process answered from remembered lookups (tests and benchmarks).
     pub fn cache_hits(&self) -> u64 {
         match self {
@@ -179,11 +168,15 @@ struct Cache {
 }
 
 impl Cache {
-    fn get(&self, key_hash: &str, epoch: i64) -> Option<FoundKey> {
-        let entries = self
-            .entries
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (i64, FoundKey)>> {
+        // Plain data: a panic elsewhere cannot leave it inconsistent.
+        self.entries
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn get(&self, key_hash: &str, epoch: i64) -> Option<FoundKey> {
+        let entries = self.lock();
         let found = entries
             .get(key_hash)
             .filter(|(remembered, _)| *remembered == epoch)
@@ -194,21 +187,8 @@ impl Cache {
         found
     }
 
-    fn note_use(&self, key_hash: &str, at: DateTime<Utc>) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((_, found)) = entries.get_mut(key_hash) {
-            found.last_used_at = found.last_used_at.max(Some(at));
-        }
-    }
-
     fn remember(&self, key_hash: &str, epoch: i64, found: FoundKey) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self.lock();
         if entries.len() >= CACHE_ENTRIES && !entries.contains_key(key_hash) {
             entries.clear();
         }
