@@ -20,5 +20,8 @@ pub fn hydrate() {
     // (bench/results); debug builds keep them.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    wasm_bindgen_futures::spawn_local(async {
+        pages::load_rendered_chunks().await;
+        leptos::mount::hydrate_body(app::App);
+    });
 }

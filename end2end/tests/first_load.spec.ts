@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { registerViaApi, waitForHydration } from "./helpers";
+import { createKeyViaApi, registerViaApi, waitForHydration } from "./helpers";
 
 // The first load of the keys page as it ships: the release build, split into chunks, with
 // content-hashed names served precompressed.
@@ -94,4 +94,65 @@ test("code is sent precompressed and cached for good: a second visit downloads n
   const second = await codeFromNetwork(page, () => page.goto("/settings/api-keys", { waitUntil: "networkidle" }));
   expect(second, "WASM or JS fetched again on the second visit").toEqual([]);
   await waitForHydration(page);
+});
+
+test("the key page and the sign-in form are chunks of their own, loaded where they are used", async ({ page, browser }) => {
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(`${error.name}: ${error.message}`));
+  await registerViaApi(page);
+  await createKeyViaApi(page, "Chunky");
+  const fetched: string[] = [];
+  page.on("request", (request) => {
+    if (isCode(request.url())) fetched.push(new URL(request.url()).pathname);
+  });
+  const fetchedFor = (name: string) => fetched.filter((f) => f.includes(name));
+
+  // The keys page carries neither.
+  await page.goto("/settings/api-keys", { waitUntil: "networkidle" });
+  await waitForHydration(page);
+  await page.waitForTimeout(500);
+  expect(fetchedFor("key_detail_view")).toEqual([]);
+  expect(fetchedFor("auth_form")).toEqual([]);
+
+  // Reaching for a key fetches its page's code; the click then renders it in place.
+  const link = page.getByRole("link", { name: "Chunky", exact: true });
+  await link.hover();
+  await expect.poll(() => fetchedFor("key_detail_view").length).toBeGreaterThan(0);
+  await link.click();
+  await expect(page.getByRole("region", { name: "Versions" })).toBeVisible();
+  const url = page.url();
+
+  // Landing on a key's page loads its chunk before hydrating the server's HTML.
+  fetched.length = 0;
+  await page.goto("about:blank");
+  await page.goto(url);
+  await waitForHydration(page);
+  await expect(page.getByRole("button", { name: "Regenerate Chunky" })).toBeEnabled();
+  await page.getByRole("button", { name: "Regenerate Chunky" }).click();
+  await expect(page.getByRole("dialog", { name: "Regenerate API Key" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toBeHidden();
+
+  // The same for the sign-in form, signed out.
+  const context = await browser.newContext();
+  const signedOut = await context.newPage();
+  const signedOutErrors: string[] = [];
+  signedOut.on("pageerror", (error) => signedOutErrors.push(`${error.name}: ${error.message}`));
+  const signInCode: string[] = [];
+  signedOut.on("request", (request) => {
+    if (isCode(request.url()) && request.url().includes("auth_form")) signInCode.push(request.url());
+  });
+  await signedOut.goto("/login");
+  await waitForHydration(signedOut);
+  expect(signInCode.length, "the sign-in page loads the form's chunk").toBeGreaterThan(0);
+  // Hydrated: the form's own handler answers, without a round trip to the server.
+  await signedOut.getByLabel("Email").fill("nobody@example.com");
+  await signedOut.getByLabel("Password").fill("wrong password here");
+  await signedOut.getByRole("button", { name: "Sign in" }).click();
+  await expect(signedOut.getByRole("alert")).toContainText(/incorrect|invalid/i);
+  await expect(signedOut).toHaveURL(/\/login$/);
+  await context.close();
+
+  expect(pageErrors, "uncaught page errors").toEqual([]);
+  expect(signedOutErrors, "uncaught page errors").toEqual([]);
 });

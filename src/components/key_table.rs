@@ -4,6 +4,7 @@ use crate::api::validation::display_name;
 use crate::api::ApiKeySummary;
 use crate::components::lazy_dialogs::RegenerateButton;
 use crate::components::timestamp::{Expires, LastUsed, LocalDate};
+use crate::pages::key_detail::preload_key_detail;
 
 /// The user's keys: name (linking to the key's page), masked key, dates, expiry, and a
 /// Regenerate action per row.
@@ -17,7 +18,17 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
             let href = format!("/settings/api-keys/{}", key.id);
             view! {
                 <tr>
-                    <td class="name" data-label="Name"><a href=href>{name}</a></td>
+                    <td class="name" data-label="Name">
+                        // The key's page is a chunk of its own: fetch it when the user reaches for it.
+                        <a
+                            href=href
+                            on:pointerenter=move |_| preload_key_detail()
+                            on:focus=move |_| preload_key_detail()
+                            on:touchstart=move |_| preload_key_detail()
+                        >
+                            {name}
+                        </a>
+                    </td>
                     <td data-label="Key"><code class="masked">{key.masked_key}</code></td>
                     <td data-label="Created"><LocalDate iso=key.created_at /></td>
                     <td data-label="Last Used"><LastUsed iso=key.last_used_at /></td>

@@ -1,6 +1,7 @@
 //! The sign-in and registration form (one component: the two differ only in wording, the
 //! server function they call, and registration's up-front checks).
 use leptos::ev::SubmitEvent;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -17,8 +18,28 @@ pub enum AuthMode {
     Register,
 }
 
+/// The form, in a WASM chunk of its own in a split build: the keys page, where most visits
+/// land, does not carry the sign-in code. The server renders the form whole, so it also works
+/// before (and without) the WASM; a page rendered with it has the chunk loaded before
+/// hydration (`crate::pages::load_rendered_chunks`).
+#[lazy]
+fn auth_form(mode: AuthMode) -> AnyView {
+    view! { <AuthForm mode /> }.into_any()
+}
+
+/// Loads the form's chunk; resolves at once once it is there.
+#[cfg(feature = "hydrate")]
+pub(super) async fn load_auth_form() {
+    __preload_auth_form().await;
+}
+
+/// The form for `mode`, loaded with its chunk.
+pub fn lazy_auth_form(mode: AuthMode) -> impl IntoView {
+    Suspend::new(auth_form(mode))
+}
+
 #[component]
-pub fn AuthForm(mode: AuthMode) -> impl IntoView {
+fn AuthForm(mode: AuthMode) -> impl IntoView {
     let query = use_query_map();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());

@@ -1,4 +1,5 @@
 use codee::binary::PostcardCodec;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -38,7 +39,7 @@ pub fn KeyDetailPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <div class="loading" aria-busy="true"><Spinner />" Loading the key…"</div> }>
             {move || detail.get().map(|result| match result {
-                Ok(detail) => view! { <KeyDetailView detail on_regenerate /> }.into_any(),
+                Ok(detail) => view! { {Suspend::new(key_detail_view(detail, on_regenerate))} }.into_any(),
                 Err(AppError::KeyNotFound) => view! { <NotFound /> }.into_any(),
                 Err(err) => view! {
                     <p class="form-error" role="alert">{format!("Could not load this key: {err}")}</p>
@@ -52,6 +53,27 @@ pub fn KeyDetailPage() -> impl IntoView {
             on_replaced=on_replaced
         />
     }
+}
+
+/// The page itself, in a WASM chunk of its own in a split build: only a visit to a key's page
+/// pays for its views (the chart, the versions, the callers), not every visit to the app. A
+/// page the server rendered with it has the chunk loaded before hydration
+/// (`crate::pages::load_rendered_chunks`); a click towards a key fetches it on intent.
+#[lazy]
+fn key_detail_view(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -> AnyView {
+    view! { <KeyDetailView detail on_regenerate /> }.into_any()
+}
+
+/// Starts fetching the key page's chunk; call on intent (pointer over, focus or touch on a
+/// link to a key).
+pub fn preload_key_detail() {
+    let _ = leptos::lazy_preload!(key_detail_view);
+}
+
+/// Loads the key page's chunk; resolves at once once it is there.
+#[cfg(feature = "hydrate")]
+pub(super) async fn load_key_detail() {
+    __preload_key_detail_view().await;
 }
 
 #[component]

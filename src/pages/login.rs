@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::auth_form::{AuthForm, AuthMode};
+use super::auth_form::{lazy_auth_form, AuthMode};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     view! {
         <Title text="Sign in · Keyward" />
-        <AuthForm mode=AuthMode::SignIn />
+        {lazy_auth_form(AuthMode::SignIn)}
     }
 }

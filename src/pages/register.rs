@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::auth_form::{AuthForm, AuthMode};
+use super::auth_form::{lazy_auth_form, AuthMode};
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     view! {
         <Title text="Create account · Keyward" />
-        <AuthForm mode=AuthMode::Register />
+        {lazy_auth_form(AuthMode::Register)}
     }
 }
