@@ -1,7 +1,7 @@
 //! The HTML shell, the router and the site header.
 use codee::binary::PostcardCodec;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{HashedStylesheet, MetaTags};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
@@ -68,14 +68,16 @@ fn set_content_security_policy() {
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
+    // The server's <head> (title, stylesheet, chunk preloads) is leptos_meta's; the browser
+    // needs none of it (see components::title).
+    #[cfg(feature = "ssr")]
+    leptos_meta::provide_meta_context();
     provide_toasts();
     provide_hydration();
     let user = Resource::<_, PostcardCodec>::new_with_options(|| (), |_| current_user(), false);
     provide_context(CurrentUser(user));
 
     view! {
-        <Title text="Keyward" />
         <Router>
             <SiteHeader />
             <main class="page">

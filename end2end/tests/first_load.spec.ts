@@ -120,13 +120,19 @@ test("the key page and the sign-in form are chunks of their own, loaded where th
   await expect.poll(() => fetchedFor("key_detail_view").length).toBeGreaterThan(0);
   await link.click();
   await expect(page.getByRole("region", { name: "Versions" })).toBeVisible();
+  // Titles follow navigation in the browser (set by each page, not by leptos_meta there).
+  await expect(page).toHaveTitle("Chunky · API Keys · Keyward");
   const url = page.url();
+  await page.goBack();
+  await expect(page.getByRole("button", { name: "Create Key", exact: true })).toBeVisible();
+  await expect(page).toHaveTitle("API Keys · Keyward");
 
   // Landing on a key's page loads its chunk before hydrating the server's HTML.
   fetched.length = 0;
   await page.goto("about:blank");
   await page.goto(url);
   await waitForHydration(page);
+  await expect(page).toHaveTitle("Chunky · API Keys · Keyward");
   await expect(page.getByRole("button", { name: "Regenerate Chunky" })).toBeEnabled();
   await page.getByRole("button", { name: "Regenerate Chunky" }).click();
   await expect(page.getByRole("dialog", { name: "Regenerate API Key" })).toBeVisible();
@@ -144,6 +150,7 @@ test("the key page and the sign-in form are chunks of their own, loaded where th
   });
   await signedOut.goto("/login");
   await waitForHydration(signedOut);
+  await expect(signedOut).toHaveTitle("Sign in · Keyward");
   expect(signInCode.length, "the sign-in page loads the form's chunk").toBeGreaterThan(0);
   // Hydrated: the form's own handler answers, without a round trip to the server.
   await signedOut.getByLabel("Email").fill("nobody@example.com");

@@ -9,4 +9,5 @@ pub mod modal;
 pub mod regenerate_dialog;
 pub mod reveal_key;
 pub mod timestamp;
+pub mod title;
 pub mod toast;

@@ -1,6 +1,5 @@
 use codee::binary::PostcardCodec;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::key_fns::list_keys;
 use crate::api::validation::display_name;
@@ -12,6 +11,7 @@ use crate::components::key_table::KeyTable;
 use crate::components::lazy_dialogs::{
     preload_create_dialog, LazyCreateKeyDialog, LazyRegenerateDialog,
 };
+use crate::components::title::PageTitle;
 
 /// Settings → API Keys: the list (rendered on the server first), create and regenerate.
 #[component]
@@ -33,7 +33,7 @@ pub fn ApiKeysPage() -> impl IntoView {
     });
 
     view! {
-        <Title text="API Keys · Keyward" />
+        <PageTitle text="API Keys · Keyward" />
         <div class="page-header">
             <div>
                 <h1>"API Keys"</h1>

@@ -95,7 +95,7 @@ fn AuthForm(mode: AuthMode) -> impl IntoView {
         ),
     };
     view! {
-        <section class="auth-card">
+        <section class="auth-card" data-lazy-view="auth_form">
             <h1>{heading}</h1>
             // method/action keep the password out of the URL if the WASM has not loaded.
             <form method="post" action=action on:submit=submit novalidate>

@@ -1,12 +1,14 @@
 use leptos::prelude::*;
 
 use crate::app::CurrentUser;
+use crate::components::title::PageTitle;
 
 /// Landing page: what Keyward is, and the way in.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let CurrentUser(user) = expect_context::<CurrentUser>();
     view! {
+        <PageTitle text="Keyward" />
         <section class="hero">
             <h1>"Keyward"</h1>
             <p class="muted">"Create and manage the API keys your tools — Zapier, scripts, CI jobs — use to call this app."</p>

@@ -1,7 +1,6 @@
 use codee::binary::PostcardCodec;
 use leptos::lazy;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::key_fns::key_detail;
@@ -10,6 +9,7 @@ use crate::api::{ApiKeyDetail, ApiKeySummary, AppError, DailyUsage, KeyVersion, 
 use crate::components::icons::Spinner;
 use crate::components::lazy_dialogs::{LazyRegenerateDialog, RegenerateButton};
 use crate::components::timestamp::{Expires, LastUsed, LocalDate};
+use crate::components::title::PageTitle;
 use crate::pages::not_found::NotFound;
 
 /// Settings → API Keys → one key: what it is, how much it was used over 30 days, every
@@ -88,8 +88,8 @@ fn KeyDetailView(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -
     let title = format!("{name} · API Keys · Keyward");
     let for_click = key.clone();
     view! {
-        <Title text=title />
-        <a class="back" href="/settings/api-keys">"← API Keys"</a>
+        <PageTitle text=title />
+        <a class="back" href="/settings/api-keys" data-lazy-view="key_detail_view">"← API Keys"</a>
         <div class="page-header">
             <div>
                 <h1>{name}</h1>

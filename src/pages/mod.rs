@@ -10,24 +10,26 @@ pub mod settings;
 /// Loads the WASM chunks of the lazily loaded views that the server rendered into this page.
 ///
 /// Hydration walks the server's HTML synchronously, so a view whose code is still on its way
-/// would not match what is on screen. The server names each chunk its first render used in a
-/// `<link rel="preload">` (that is what starts the download early); a view whose chunk is
-/// named there is loaded before hydration begins. Pages without such views hydrate at once.
+/// would not match what is on screen (the view would be built a second time beside it). Each
+/// such view marks its first element `data-lazy-view="<its #[lazy] function>"`; a marked view
+/// has its chunk loaded before hydration begins, and pages without one hydrate at once.
+///
+/// The server's `<link rel="preload">` for a chunk is not the signal: it is only emitted for
+/// views rendered before the `<head>` is sent, which a view waiting on its data (the key page)
+/// may miss.
 #[cfg(feature = "hydrate")]
 pub async fn load_rendered_chunks() {
-    if rendered_with("auth_form") {
+    if rendered("auth_form") {
         auth_form::load_auth_form().await;
     }
-    if rendered_with("key_detail_view") {
+    if rendered("key_detail_view") {
         key_detail::load_key_detail().await;
     }
 }
 
-/// Whether the page preloads the chunk of the `#[lazy]` function `name` (the split build names
-/// it `split_<name>_<hash>.<content hash>.wasm`).
 #[cfg(feature = "hydrate")]
-fn rendered_with(name: &str) -> bool {
-    let selector = format!("link[rel=preload][href*=\"/split_{name}_\"]");
+fn rendered(lazy_view: &str) -> bool {
+    let selector = format!("[data-lazy-view=\"{lazy_view}\"]");
     matches!(
         leptos::prelude::document().query_selector(&selector),
         Ok(Some(_))

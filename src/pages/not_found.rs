@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::title::PageTitle;
+
 /// Shown for any unknown path, with a real 404 status.
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -8,6 +10,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
+        <PageTitle text="Page not found · Keyward" />
         <section class="hero">
             <h1>"Page not found"</h1>
             <p class="muted">"There is nothing at this address."</p>

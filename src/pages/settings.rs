@@ -1,11 +1,11 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
 use crate::app::CurrentUser;
 use crate::browser::go_to;
 use crate::components::icons::KeyIcon;
+use crate::components::title::PageTitle;
 
 /// Settings frame with its side navigation. The server already redirects signed-out
 /// visitors; this guard covers navigation after hydration, which never reaches it.
@@ -36,7 +36,7 @@ pub fn SettingsLayout() -> impl IntoView {
 #[component]
 pub fn SettingsIndex() -> impl IntoView {
     view! {
-        <Title text="Settings · Keyward" />
+        <PageTitle text="Settings · Keyward" />
         <h1>"Settings"</h1>
         <p class="muted">"Choose a section on the left. API Keys is where you create and rotate keys for external tools."</p>
     }
