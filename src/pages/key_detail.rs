@@ -42,6 +42,7 @@ pub fn KeyDetailPage() -> impl IntoView {
                 Ok(detail) => view! { {Suspend::new(key_detail_view(detail, on_regenerate))} }.into_any(),
                 Err(AppError::KeyNotFound) => view! { <NotFound /> }.into_any(),
                 Err(err) => view! {
+                    <PageTitle text="API key unavailable · Keyward" />
                     <p class="form-error" role="alert">{format!("Could not load this key: {err}")}</p>
                 }.into_any(),
             })}
