@@ -19,7 +19,8 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
             view! {
                 <tr>
                     <td class="name" data-label="Name">
-                        // The key's page is a chunk of its own: fetch it when the user reaches for it.
+                        // The key's page is a chunk of its own: fetch it when the user
+                        // reaches for it.
                         <a
                             href=href
                             on:pointerenter=move |_| preload_key_detail()

@@ -27,6 +27,9 @@ fn auth_form(mode: AuthMode) -> AnyView {
     view! { <AuthForm mode /> }.into_any()
 }
 
+/// The form's `data-lazy-view` marker (see `crate::pages::load_rendered_chunks`).
+pub(super) const LAZY_VIEW: &str = "auth_form";
+
 /// Loads the form's chunk; resolves at once once it is there.
 #[cfg(feature = "hydrate")]
 pub(super) async fn load_auth_form() {
@@ -95,7 +98,7 @@ fn AuthForm(mode: AuthMode) -> impl IntoView {
         ),
     };
     view! {
-        <section class="auth-card" data-lazy-view="auth_form">
+        <section class="auth-card" data-lazy-view=LAZY_VIEW>
             <h1>{heading}</h1>
             // method/action keep the password out of the URL if the WASM has not loaded.
             <form method="post" action=action on:submit=submit novalidate>

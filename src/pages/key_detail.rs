@@ -71,6 +71,9 @@ pub fn preload_key_detail() {
     let _ = leptos::lazy_preload!(key_detail_view);
 }
 
+/// The page's `data-lazy-view` marker (see `crate::pages::load_rendered_chunks`).
+pub(super) const LAZY_VIEW: &str = "key_detail_view";
+
 /// Loads the key page's chunk; resolves at once once it is there.
 #[cfg(feature = "hydrate")]
 pub(super) async fn load_key_detail() {
@@ -90,7 +93,7 @@ fn KeyDetailView(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -
     let for_click = key.clone();
     view! {
         <PageTitle text=title />
-        <a class="back" href="/settings/api-keys" data-lazy-view="key_detail_view">"← API Keys"</a>
+        <a class="back" href="/settings/api-keys" data-lazy-view=LAZY_VIEW>"← API Keys"</a>
         <div class="page-header">
             <div>
                 <h1>{name}</h1>

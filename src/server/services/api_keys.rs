@@ -297,7 +297,8 @@ pub struct VerifiedKey {
 /// Looks up a presented key and decides whether it may be used at `at`. Malformed keys and
 /// bad checksums are rejected before any query; `on_lookup` is called only for a key that
 /// gets that far (the database, or on PostgreSQL its epochs, is asked). A replaced key is
-/// unknown (`Invalid API key`); an expired one says so, since its holder has the secret and needs to know to rotate it.
+/// unknown (`Invalid API key`); an expired one says so, since its holder has the secret and
+/// needs to know to rotate it.
 pub async fn verify(
     lookup: &KeyLookup,
     db: &DatabaseConnection,
