@@ -5,4 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/bootstrap.sh
-exec cargo leptos serve "$@"
+# --split: the WASM has #[lazy] chunks (dialogs, the key page, the sign-in form), and without
+# the split step its imports of them resolve to nothing and the page never hydrates. Release
+# mode: this serves the same build the browser tests run against.
+exec cargo leptos serve --release --split "$@"
