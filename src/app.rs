@@ -5,7 +5,7 @@ use leptos_meta::{HashedStylesheet, MetaTags};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
-use crate::api::auth_fns::current_user;
+use crate::api::deferred::fetch_current_user;
 use crate::api::{AppError, UserDto};
 use crate::components::header::SiteHeader;
 use crate::components::hydration::provide_hydration;
@@ -74,7 +74,8 @@ pub fn App() -> impl IntoView {
     leptos_meta::provide_meta_context();
     provide_toasts();
     provide_hydration();
-    let user = Resource::<_, PostcardCodec>::new_with_options(|| (), |_| current_user(), false);
+    let user =
+        Resource::<_, PostcardCodec>::new_with_options(|| (), |_| fetch_current_user(), false);
     provide_context(CurrentUser(user));
 
     view! {

@@ -45,6 +45,10 @@ pub enum AppError {
     Busy,
     #[error("Something went wrong on our side; please try again")]
     Internal,
+    /// The browser could not reach the server (or fetch the code for a call). Never sent by
+    /// the server; last, so the wire numbering of the others stays as it was.
+    #[error("Keyward could not be reached; check your connection and try again")]
+    Unreachable,
 }
 
 impl AppError {
@@ -64,7 +68,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => 415,
             AppError::TooManyAttempts { .. } | AppError::TooManySignUps { .. } => 429,
             AppError::Internal => 500,
-            AppError::Unavailable | AppError::Busy => 503,
+            AppError::Unavailable | AppError::Busy | AppError::Unreachable => 503,
         }
     }
 
@@ -92,6 +96,15 @@ impl AppError {
     }
 }
 
+/// A split-off chunk of the WASM that could not be fetched (see `api::deferred`): to the user
+/// it is the same as a request that could not be sent. (Only the browser ever fetches one;
+/// the server build calls the same functions directly.)
+impl From<leptos::wasm_split::SplitLoaderError> for AppError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        AppError::Unreachable
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = PostcardEncoding;
 
@@ -103,7 +116,7 @@ impl FromServerFnError for AppError {
                 AppError::BadRequest(format!("Invalid request: {msg}"))
             }
             // A failed fetch in the browser: the server may be restarting or unreachable.
-            ServerFnErrorErr::Request(_) => AppError::Unavailable,
+            ServerFnErrorErr::Request(_) => AppError::Unreachable,
             _ => AppError::Internal,
         }
     }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::api::auth_fns::logout;
+use crate::api::deferred::sign_out as end_session;
 use crate::app::CurrentUser;
 use crate::browser::go_to;
 use crate::components::icons::KeyIcon;
@@ -19,7 +19,7 @@ pub fn SiteHeader() -> impl IntoView {
         }
         signing_out.set(true);
         leptos::task::spawn_local(async move {
-            match logout().await {
+            match end_session().await {
                 Ok(()) => go_to("/login"),
                 Err(err) => {
                     signing_out.set(false);

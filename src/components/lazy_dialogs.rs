@@ -1,60 +1,95 @@
 //! The create and regenerate dialogs, fetched the first time they are wanted rather than
-//! with the page. In a split build (`cargo leptos build --split`) each `#[lazy]` function
-//! below and everything only it reaches (the dialog, the reveal view, the copy button, the
-//! create and regenerate calls) lands in a WASM chunk of its own. The page asks for the chunk
-//! when the user shows intent (pointer over, focus or touch on the button), so it is usually
-//! there by the time of the click; a click that beats it waits for it (a few milliseconds on a
-//! local network) and is never dropped. In a normal build these are plain async functions.
+//! with the page. In a split build (`cargo leptos build --split`) they, everything only they
+//! reach (the reveal view, the copy button, the create and regenerate calls) and the deferred
+//! server calls (`api::deferred`) form one WASM chunk, `key_actions`: one chunk rather than
+//! one per dialog, because each split module brings its own set of shared chunks, and a
+//! dialog that needed more files than the browser's six connections to a host took a whole
+//! extra round trip to open (bench/results). The page asks for the chunk when the user shows
+//! intent (pointer over, focus or touch on the button), so it is usually there by the time of
+//! the click; a click that beats it waits for it and is never dropped.
+//!
+//! A chunk that cannot be fetched (offline, or a deploy replaced it) is reported in a toast
+//! and the dialog stays closed; the next click tries again. (leptos's `#[lazy]` would panic,
+//! which aborts the whole WASM.) In a normal build these are plain async functions.
+use std::future::Future;
+
 use leptos::prelude::*;
-use leptos::{lazy, lazy_preload};
 
 use crate::api::validation::display_name;
-use crate::api::ApiKeySummary;
+use crate::api::{ApiKeySummary, AppError};
 use crate::components::create_key_dialog::CreateKeyDialog;
 use crate::components::hydration::use_hydrated;
 use crate::components::icons::RefreshIcon;
 use crate::components::regenerate_dialog::RegenerateDialog;
+use crate::components::toast::use_toasts;
 
-#[lazy]
-fn create_key_dialog(open: RwSignal<bool>, on_changed: Callback<()>) -> AnyView {
-    view! { <CreateKeyDialog open on_changed /> }.into_any()
+#[leptos::wasm_split::wasm_split(
+    key_actions,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_key_actions)
+)]
+fn create_key_dialog(open: RwSignal<bool>, on_changed: Callback<()>) -> Result<AnyView, AppError> {
+    Ok(view! { <CreateKeyDialog open on_changed /> }.into_any())
 }
 
-#[lazy]
+#[leptos::wasm_split::wasm_split(key_actions, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn regenerate_key_dialog(
     open: RwSignal<bool>,
     target: RwSignal<Option<ApiKeySummary>>,
     on_changed: Callback<()>,
     on_replaced: Option<Callback<String>>,
-) -> AnyView {
-    view! { <RegenerateDialog open target on_changed on_replaced /> }.into_any()
+) -> Result<AnyView, AppError> {
+    Ok(view! { <RegenerateDialog open target on_changed on_replaced /> }.into_any())
 }
 
-/// Starts fetching the create dialog's chunk; call on intent.
-pub fn preload_create_dialog() {
-    let _ = lazy_preload!(create_key_dialog);
+/// Starts fetching the dialogs' chunk; call on intent. A failure is left for the click to
+/// report: it tries again.
+pub fn preload_dialogs() {
+    leptos::task::spawn_local(async {
+        let _ = preload_key_actions().await;
+    });
 }
 
-/// Starts fetching the regenerate dialog's chunk; call on intent.
-pub fn preload_regenerate_dialog() {
-    let _ = lazy_preload!(regenerate_key_dialog);
-}
-
-/// True from the first time `open` is, and from then on: the dialog is mounted when first
-/// wanted and stays, so the native `<dialog>` closes (returning focus) the usual way.
-fn wanted_once(open: RwSignal<bool>) -> Memo<bool> {
-    Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || open.get())
+/// Mounts the dialog that `load` resolves to the first time `open` is set, and keeps it, so
+/// the native `<dialog>` closes (returning focus) the usual way. If its code cannot be
+/// fetched, a toast says so, `open` is reset, and the next open tries again.
+fn mount_when_opened<Load, Fut>(open: RwSignal<bool>, load: Load) -> impl IntoView
+where
+    Load: Fn() -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<AnyView, AppError>> + Send + 'static,
+{
+    let toasts = use_toasts();
+    let wanted = RwSignal::new(false);
+    Effect::new(move |_| {
+        if open.get() {
+            wanted.set(true);
+        }
+    });
+    view! {
+        <Show when=move || wanted.get()>
+            {
+                let load = load.clone();
+                move || {
+                    let loading = load();
+                    Suspend::new(async move {
+                        loading.await.unwrap_or_else(|err| {
+                            toasts.error(err.to_string());
+                            open.set(false);
+                            wanted.set(false);
+                            ().into_any()
+                        })
+                    })
+                }
+            }
+        </Show>
+    }
 }
 
 /// "Create API Key", loaded on first use.
 #[component]
 pub fn LazyCreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl IntoView {
-    let wanted = wanted_once(open);
-    view! {
-        <Show when=move || wanted.get()>
-            {move || Suspend::new(create_key_dialog(open, on_changed))}
-        </Show>
-    }
+    mount_when_opened(open, move || create_key_dialog(open, on_changed))
 }
 
 /// The button that opens the regenerate dialog for `key`: disabled until the WASM has
@@ -73,9 +108,9 @@ pub fn RegenerateButton(
             class=class
             aria-label=label
             disabled=move || !hydrated.get()
-            on:pointerenter=move |_| preload_regenerate_dialog()
-            on:focus=move |_| preload_regenerate_dialog()
-            on:touchstart=move |_| preload_regenerate_dialog()
+            on:pointerenter=move |_| preload_dialogs()
+            on:focus=move |_| preload_dialogs()
+            on:touchstart=move |_| preload_dialogs()
             on:click=move |_| on_regenerate.run(key.clone())
         >
             <RefreshIcon />
@@ -92,10 +127,7 @@ pub fn LazyRegenerateDialog(
     on_changed: Callback<()>,
     #[prop(optional)] on_replaced: Option<Callback<String>>,
 ) -> impl IntoView {
-    let wanted = wanted_once(open);
-    view! {
-        <Show when=move || wanted.get()>
-            {move || Suspend::new(regenerate_key_dialog(open, target, on_changed, on_replaced))}
-        </Show>
-    }
+    mount_when_opened(open, move || {
+        regenerate_key_dialog(open, target, on_changed, on_replaced)
+    })
 }

@@ -1,16 +1,14 @@
 use codee::binary::PostcardCodec;
 use leptos::prelude::*;
 
-use crate::api::key_fns::list_keys;
+use crate::api::deferred::fetch_keys;
 use crate::api::validation::display_name;
 use crate::api::ApiKeySummary;
 use crate::browser::{describe_expiry, iso_ms, now_ms};
 use crate::components::hydration::use_hydrated;
 use crate::components::icons::{KeyIcon, PlusIcon, Spinner};
 use crate::components::key_table::KeyTable;
-use crate::components::lazy_dialogs::{
-    preload_create_dialog, LazyCreateKeyDialog, LazyRegenerateDialog,
-};
+use crate::components::lazy_dialogs::{preload_dialogs, LazyCreateKeyDialog, LazyRegenerateDialog};
 use crate::components::title::PageTitle;
 
 /// Settings → API Keys: the list (rendered on the server first), create and regenerate.
@@ -20,7 +18,7 @@ pub fn ApiKeysPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let keys = Resource::<_, PostcardCodec>::new_with_options(
         move || version.get(),
-        |_| list_keys(),
+        |_| fetch_keys(),
         false,
     );
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
@@ -43,9 +41,9 @@ pub fn ApiKeysPage() -> impl IntoView {
                 type="button"
                 class="btn primary"
                 disabled=move || !hydrated.get()
-                on:pointerenter=move |_| preload_create_dialog()
-                on:focus=move |_| preload_create_dialog()
-                on:touchstart=move |_| preload_create_dialog()
+                on:pointerenter=move |_| preload_dialogs()
+                on:focus=move |_| preload_dialogs()
+                on:touchstart=move |_| preload_dialogs()
                 on:click=move |_| create_open.set(true)
             >
                 <PlusIcon />

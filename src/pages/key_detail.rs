@@ -3,7 +3,7 @@ use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api::key_fns::key_detail;
+use crate::api::deferred::fetch_key_detail;
 use crate::api::validation::display_name;
 use crate::api::{ApiKeyDetail, ApiKeySummary, AppError, DailyUsage, KeyVersion, RecentClient};
 use crate::components::icons::Spinner;
@@ -20,7 +20,7 @@ pub fn KeyDetailPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let detail = Resource::<_, PostcardCodec>::new_with_options(
         move || (params.read().get("id").unwrap_or_default(), version.get()),
-        |(id, _)| key_detail(id),
+        |(id, _)| fetch_key_detail(id),
         false,
     );
     let regenerate_open = RwSignal::new(false);
