@@ -1,0 +1,32 @@
+import { expect, test } from "@playwright/test";
+import { FULL_KEY, PASSWORD, uniqueEmail, waitForHydration } from "../tests/helpers";
+
+// The app as `scripts/run.sh` serves it: the pages must hydrate, or every button stays dead.
+
+test("the quick start serves pages that hydrate and work", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+
+  // Sign up through the form itself: the sign-in form is a lazily loaded chunk.
+  await page.goto("/register");
+  await waitForHydration(page);
+  await page.getByLabel("Email", { exact: true }).fill(uniqueEmail());
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account", exact: true }).click();
+  await page.waitForURL((url) => url.pathname === "/settings/api-keys");
+
+  await page.reload();
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Create Key", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Create API Key" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel("Name", { exact: true }).fill("Quick start");
+  await dialog.getByRole("button", { name: "Create Key", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "API Key Created!" })).toBeVisible();
+  await expect(page.getByRole("dialog").getByText(FULL_KEY)).toBeVisible();
+
+  expect(errors).toEqual([]);
+});
