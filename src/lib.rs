@@ -21,7 +21,11 @@ pub fn hydrate() {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {
-        pages::load_rendered_chunks().await;
-        leptos::mount::hydrate_body(app::App);
+        match pages::load_rendered_chunks().await {
+            Ok(()) => leptos::mount::hydrate_body(app::App),
+            // Hydrating without a view's code would build it a second time beside the
+            // server's. The server's page stays: it reads, and its forms post without the WASM.
+            Err(_) => browser::report_unhydrated_page(),
+        }
     });
 }

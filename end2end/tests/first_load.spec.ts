@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { createKeyViaApi, registerViaApi, waitForHydration } from "./helpers";
+import { createKeyViaApi, PASSWORD, registerViaApi, registerWith, waitForHydration } from "./helpers";
 
 // The first load of the keys page as it ships: the release build, split into chunks, with
 // content-hashed names served precompressed.
@@ -90,6 +90,58 @@ test("a dialog whose code cannot be fetched says so, and the next click tries ag
   expect(pageErrors.filter((error) => !error.endsWith("Failed to fetch"))).toEqual([]);
 });
 
+test("a key's page whose code cannot be fetched says so in place, and the app goes on", async ({ page }) => {
+  await registerViaApi(page);
+  await createKeyViaApi(page, "Offline");
+  await page.goto("/settings/api-keys", { waitUntil: "networkidle" });
+  await waitForHydration(page);
+
+  await page.route(/split_key_page\..*\.wasm$/, (route) => route.abort("internetdisconnected"));
+  await page.getByRole("link", { name: "Offline", exact: true }).click();
+  await expect(
+    page.getByRole("main").getByRole("alert").filter({ hasText: "Keyward could not be reached; check your connection and try again" }),
+  ).toBeVisible();
+
+  await page.unroute(/split_key_page\..*\.wasm$/);
+  await page.goBack();
+  await page.getByRole("link", { name: "Offline", exact: true }).click();
+  await expect(page.getByRole("region", { name: "Versions" })).toBeVisible();
+  await expect(page).toHaveTitle("Offline · API Keys · Keyward");
+});
+
+test("an unknown key's page is a 404 that hydrates once", async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(`${error.name}: ${error.message}`));
+  await registerViaApi(page);
+  // The whole key page, its 404 branch included, is in the chunk: it must be loaded before
+  // hydration here too, or the heading below would be built a second time.
+  const response = await page.goto("/settings/api-keys/00000000-0000-0000-0000-000000000000");
+  expect(response?.status()).toBe(404);
+  await waitForHydration(page);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toHaveCount(1);
+  await expect(page).toHaveTitle("Page not found · Keyward");
+  // Hydrated for real: in-app navigation works from here.
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "API Keys" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "API Keys" })).toBeVisible();
+  expect(pageErrors).toEqual([]);
+});
+
+test("a sign-in page whose code cannot be fetched says so, and its form still signs in", async ({ page, request }) => {
+  const email = await registerWith(request);
+  await page.route(/split_auth_form\..*\.wasm$/, (route) => route.abort("internetdisconnected"));
+  await page.goto("/login");
+  // Not hydrated (that would need the form's code), and saying why.
+  await expect(page.getByRole("alert").filter({ hasText: "Part of this page could not be loaded" })).toBeVisible();
+  await expect(page.locator("body")).not.toHaveAttribute("data-hydrated", "true");
+
+  // The server's form posts as a plain form.
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL((url) => url.pathname === "/settings/api-keys");
+  await expect(page.getByRole("heading", { level: 1, name: "API Keys" })).toBeVisible();
+});
+
 async function codeFromNetwork(page: Page, action: () => Promise<unknown>): Promise<string[]> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
@@ -147,13 +199,13 @@ test("the key page and the sign-in form are chunks of their own, loaded where th
   await page.goto("/settings/api-keys", { waitUntil: "networkidle" });
   await waitForHydration(page);
   await page.waitForTimeout(500);
-  expect(fetchedFor("key_detail_view")).toEqual([]);
+  expect(fetchedFor("key_page")).toEqual([]);
   expect(fetchedFor("auth_form")).toEqual([]);
 
   // Reaching for a key fetches its page's code; the click then renders it in place.
   const link = page.getByRole("link", { name: "Chunky", exact: true });
   await link.hover();
-  await expect.poll(() => fetchedFor("key_detail_view").length).toBeGreaterThan(0);
+  await expect.poll(() => fetchedFor("key_page").length).toBeGreaterThan(0);
   await link.click();
   await expect(page.getByRole("region", { name: "Versions" })).toBeVisible();
   // Titles follow navigation in the browser (set by each page, not by leptos_meta there).

@@ -1,7 +1,6 @@
 //! The sign-in and registration form (one component: the two differ only in wording, the
 //! server function they call, and registration's up-front checks).
 use leptos::ev::SubmitEvent;
-use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -22,9 +21,14 @@ pub enum AuthMode {
 /// land, does not carry the sign-in code. The server renders the form whole, so it also works
 /// before (and without) the WASM; a page rendered with it has the chunk loaded before
 /// hydration (`crate::pages::load_rendered_chunks`).
-#[lazy]
-fn auth_form(mode: AuthMode) -> AnyView {
-    view! { <AuthForm mode /> }.into_any()
+#[leptos::wasm_split::wasm_split(
+    auth_form,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_auth_form)
+)]
+fn auth_form(mode: AuthMode) -> Result<AnyView, AppError> {
+    Ok(view! { <AuthForm mode /> }.into_any())
 }
 
 /// The form's `data-lazy-view` marker (see `crate::pages::load_rendered_chunks`).
@@ -32,13 +36,19 @@ pub(super) const LAZY_VIEW: &str = "auth_form";
 
 /// Loads the form's chunk; resolves at once once it is there.
 #[cfg(feature = "hydrate")]
-pub(super) async fn load_auth_form() {
-    __preload_auth_form().await;
+pub(super) async fn load_auth_form() -> Result<(), leptos::wasm_split::SplitLoaderError> {
+    preload_auth_form().await
 }
 
-/// The form for `mode`, loaded with its chunk.
+/// The form for `mode`, loaded with its chunk; if that cannot be fetched, says so in place.
 pub fn lazy_auth_form(mode: AuthMode) -> impl IntoView {
-    Suspend::new(auth_form(mode))
+    #[cfg(feature = "ssr")]
+    leptos::prefetch_lazy_fn_on_server("auth_form");
+    Suspend::new(async move {
+        auth_form(mode)
+            .await
+            .unwrap_or_else(super::chunk_unavailable)
+    })
 }
 
 #[component]

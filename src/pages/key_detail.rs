@@ -1,5 +1,4 @@
 use codee::binary::PostcardCodec;
-use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -14,8 +13,54 @@ use crate::pages::not_found::NotFound;
 
 /// Settings → API Keys → one key: what it is, how much it was used over 30 days, every
 /// secret it has had, and who calls it. Rendered on the server, so it reads without the WASM.
+///
+/// All of it, its data included, is a WASM chunk of its own in a split build: only a visit
+/// to a key's page pays for it, not every visit to the app. A page the server rendered with
+/// it has the chunk loaded before hydration (`crate::pages::load_rendered_chunks`); a link to
+/// a key fetches it on intent. If it cannot be fetched, the page says so in place.
 #[component]
 pub fn KeyDetailPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    leptos::prefetch_lazy_fn_on_server("key_page");
+    Suspend::new(async { key_page().await.unwrap_or_else(super::chunk_unavailable) })
+}
+
+#[leptos::wasm_split::wasm_split(
+    key_page,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_key_page)
+)]
+fn key_page() -> Result<AnyView, AppError> {
+    Ok(view! { <KeyPage /> }.into_any())
+}
+
+/// Starts fetching the key page's chunk; call on intent (pointer over, focus or touch on a
+/// link to a key). A failure is left for the page to report.
+pub fn preload_key_detail() {
+    leptos::task::spawn_local(async {
+        let _ = preload_key_page().await;
+    });
+}
+
+/// Whether `path` is a key's page, whose chunk a server-rendered page needs before hydration
+/// (`crate::pages::load_rendered_chunks`). Decided by the route rather than by a marker in
+/// the page: the page renders its view, a 404 or an error, and every one of them is in the
+/// chunk.
+#[cfg(feature = "hydrate")]
+pub(super) fn is_key_page(path: &str) -> bool {
+    path.strip_prefix("/settings/api-keys/")
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
+/// Loads the key page's chunk; resolves at once once it is there.
+#[cfg(feature = "hydrate")]
+pub(super) async fn load_key_page() -> Result<(), leptos::wasm_split::SplitLoaderError> {
+    preload_key_page().await
+}
+
+#[component]
+fn KeyPage() -> impl IntoView {
     let params = use_params_map();
     let version = RwSignal::new(0u32);
     let detail = Resource::<_, PostcardCodec>::new_with_options(
@@ -39,7 +84,7 @@ pub fn KeyDetailPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <div class="loading" aria-busy="true"><Spinner />" Loading the key…"</div> }>
             {move || detail.get().map(|result| match result {
-                Ok(detail) => view! { {Suspend::new(key_detail_view(detail, on_regenerate))} }.into_any(),
+                Ok(detail) => view! { <KeyDetailView detail on_regenerate /> }.into_any(),
                 Err(AppError::KeyNotFound) => view! { <NotFound /> }.into_any(),
                 Err(err) => view! {
                     <PageTitle text="API key unavailable · Keyward" />
@@ -56,30 +101,6 @@ pub fn KeyDetailPage() -> impl IntoView {
     }
 }
 
-/// The page itself, in a WASM chunk of its own in a split build: only a visit to a key's page
-/// pays for its views (the chart, the versions, the callers), not every visit to the app. A
-/// page the server rendered with it has the chunk loaded before hydration
-/// (`crate::pages::load_rendered_chunks`); a click towards a key fetches it on intent.
-#[lazy]
-fn key_detail_view(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -> AnyView {
-    view! { <KeyDetailView detail on_regenerate /> }.into_any()
-}
-
-/// Starts fetching the key page's chunk; call on intent (pointer over, focus or touch on a
-/// link to a key).
-pub fn preload_key_detail() {
-    let _ = leptos::lazy_preload!(key_detail_view);
-}
-
-/// The page's `data-lazy-view` marker (see `crate::pages::load_rendered_chunks`).
-pub(super) const LAZY_VIEW: &str = "key_detail_view";
-
-/// Loads the key page's chunk; resolves at once once it is there.
-#[cfg(feature = "hydrate")]
-pub(super) async fn load_key_detail() {
-    __preload_key_detail_view().await;
-}
-
 #[component]
 fn KeyDetailView(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -> impl IntoView {
     let ApiKeyDetail {
@@ -93,7 +114,7 @@ fn KeyDetailView(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -
     let for_click = key.clone();
     view! {
         <PageTitle text=title />
-        <a class="back" href="/settings/api-keys" data-lazy-view=LAZY_VIEW>"← API Keys"</a>
+        <a class="back" href="/settings/api-keys">"← API Keys"</a>
         <div class="page-header">
             <div>
                 <h1>{name}</h1>
