@@ -1,6 +1,7 @@
 // What a signed-in first visit to /settings/api-keys downloads, measured the way the Next.js
 // figure was: every .wasm and .js response the browser receives until the network has been
 // idle (Playwright's networkidle, then 1.5 s more), each body compressed with `brotli -q 11`.
+// The same for a key's own page (keyPageFiles), which loads its chunk before hydrating.
 // Also: the time from navigation to the first click on "Create Key" that opens the dialog,
 // unthrottled and under Fast 3G + 4x CPU slowdown; and a second visit's network requests.
 //
@@ -28,8 +29,10 @@ async function signedInContext(browser) {
   return context;
 }
 
-async function measureBytes(browser) {
+/** Every .wasm/.js a first visit to the page `path(context)` resolves to downloads. */
+async function measureBytes(browser, path = async () => "/settings/api-keys") {
   const context = await signedInContext(browser);
+  const target = await path(context);
   const page = await context.newPage();
   const bodies = [];
   page.on("response", async (response) => {
@@ -37,7 +40,7 @@ async function measureBytes(browser) {
     if (!/\.(wasm|js)$/.test(url.pathname)) return;
     bodies.push(response.body().then((body) => ({ file: url.pathname, raw: body.length, brotli: brotli(body) })));
   });
-  await page.goto("/settings/api-keys", { waitUntil: "networkidle" });
+  await page.goto(target, { waitUntil: "networkidle" });
   await page.waitForTimeout(1500);
   const files = await Promise.all(bodies);
   await context.close();
@@ -72,6 +75,14 @@ async function firstWorkingClick(browser, throttled) {
   return ms;
 }
 
+/** A key's own page, for a key created through the JSON API. */
+async function keyPage(context) {
+  const response = await context.request.post("/api/api-keys", { data: { name: "Bench" } });
+  if (!response.ok()) throw new Error(`create key: ${response.status()} ${await response.text()}`);
+  const body = await response.json();
+  return `/settings/api-keys/${body.id}`;
+}
+
 /** Which .wasm/.js files a second visit fetches over the network (not from the cache). */
 async function secondVisit(browser) {
   const context = await signedInContext(browser);
@@ -98,12 +109,13 @@ const browser = await chromium.launch({
 });
 try {
   const files = await measureBytes(browser);
+  const keyPageFiles = await measureBytes(browser, keyPage);
   const clicks = [];
   for (let i = 0; i < 3; i++) clicks.push(await firstWorkingClick(browser, false));
   const throttled = [];
   for (let i = 0; i < 2; i++) throttled.push(await firstWorkingClick(browser, true));
   const second = await secondVisit(browser);
-  console.log(JSON.stringify({ files, firstClickMs: clicks, firstClickThrottledMs: throttled, secondVisitFromNetwork: second }));
+  console.log(JSON.stringify({ files, keyPageFiles, firstClickMs: clicks, firstClickThrottledMs: throttled, secondVisitFromNetwork: second }));
 } finally {
   await browser.close();
 }
