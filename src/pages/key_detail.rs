@@ -49,7 +49,9 @@ pub fn preload_key_detail() {
 /// chunk.
 #[cfg(feature = "hydrate")]
 pub(super) fn is_key_page(path: &str) -> bool {
+    // The router also matches the route with a trailing slash.
     path.strip_prefix("/settings/api-keys/")
+        .map(|rest| rest.strip_suffix('/').unwrap_or(rest))
         .is_some_and(|id| !id.is_empty() && !id.contains('/'))
 }
 
