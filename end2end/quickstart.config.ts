@@ -9,14 +9,22 @@ import fs from "node:fs";
  * and work. A quick start that served pages which never hydrated once went unnoticed for
  * several sessions, because nothing but curl had looked at it.
  *
- * The only departure from the README: the SQLite file lives in a fresh temporary directory
- * instead of `data/keyward.db`, so a developer's own quick-start data is never touched.
+ * Departures from the README: the port (so a developer's own quick start on 3000 is never in
+ * the way), and the SQLite file, which lives in a temporary directory instead of
+ * `data/keyward.db`, so a developer's own quick-start data is never touched.
  *
- * Environment: KEYWARD_QUICKSTART_PORT (default 3300), CHROMIUM_PATH (default /usr/bin/chromium).
+ * Environment: KEYWARD_QUICKSTART_PORT (default 3300), CHROMIUM_PATH (default /usr/bin/chromium),
+ * KEYWARD_QUICKSTART_DATA_DIR (scripts/test.sh creates it and removes it afterwards; without
+ * it a directory is made under the system's temporary directory and left there).
  */
 const port = process.env.KEYWARD_QUICKSTART_PORT ?? "3300";
 const baseURL = `http://127.0.0.1:${port}`;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "keyward-quickstart-"));
+// Workers load this file too; only the runner, which starts the server, needs the directory.
+const dataDir =
+  process.env.KEYWARD_QUICKSTART_DATA_DIR ??
+  (process.env.TEST_WORKER_INDEX === undefined
+    ? fs.mkdtempSync(path.join(os.tmpdir(), "keyward-quickstart-"))
+    : "");
 
 const env: Record<string, string> = {};
 for (const [name, value] of Object.entries(process.env)) {
@@ -49,7 +57,8 @@ export default defineConfig({
     timeout: 20 * 60_000,
     stdout: "ignore",
     stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    // On SIGTERM the server drains requests and writes pending key usage before it exits.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     env: {
       ...env,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,

@@ -38,12 +38,15 @@ fi
 export PATH="$HOME/.cargo/bin:$PATH"
 # A reused target directory only grows (every source path and feature set adds artifacts);
 # past a bound, start it afresh rather than run the disk full.
+# Checked once per top-level run: a nested bootstrap (scripts/run.sh inside the test suite)
+# must not wipe the build the outer run has just made.
 KW_TARGET_MAX_KB=$((25 * 1024 * 1024))
-if [ -d "$CARGO_TARGET_DIR" ] && [ "$(du -sk "$CARGO_TARGET_DIR" | cut -f1)" -gt "$KW_TARGET_MAX_KB" ]; then
+if [ -z "${KW_TARGET_CHECKED:-}" ] && [ -d "$CARGO_TARGET_DIR" ] && [ "$(du -sk "$CARGO_TARGET_DIR" | cut -f1)" -gt "$KW_TARGET_MAX_KB" ]; then
   say "$CARGO_TARGET_DIR is over 25 GiB: clearing it (the next build is a cold one)"
   rm -rf "$CARGO_TARGET_DIR"
   mkdir -p "$CARGO_TARGET_DIR"
 fi
+export KW_TARGET_CHECKED=1
 
 command -v cargo >/dev/null || { say "Rust (cargo) is required: https://rustup.rs"; exit 1; }
 

@@ -30,7 +30,8 @@ step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 
 # Every runner's output also goes to a log, so the run ends with one total.
 LOG="$(mktemp)"
-trap 'rm -f "$LOG"; drop_test_databases' EXIT
+QUICKSTART_DATA_DIR="$(mktemp -d)"
+trap 'rm -rf "$LOG" "$QUICKSTART_DATA_DIR"; drop_test_databases' EXIT
 counted() { "$@" 2>&1 | tee -a "$LOG"; }
 
 step "format and lint"
@@ -64,7 +65,7 @@ step "Playwright in Chromium"
 step "the README's quick start in Chromium"
 (
   cd end2end
-  counted npx playwright test --config quickstart.config.ts
+  KEYWARD_QUICKSTART_DATA_DIR="$QUICKSTART_DATA_DIR" counted npx playwright test --config quickstart.config.ts
 )
 step "all tests passed"
 # Rust: "test result: ok. N passed; M failed"; Playwright: "  N passed (12.3s)".

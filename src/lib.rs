@@ -4,6 +4,11 @@
 //! under `server` (database, password hashing, HTTP adapters) exists only with `ssr`.
 #![recursion_limit = "256"]
 
+// One build is either the server or the browser's WASM: parts of `api` (the deferred calls)
+// and the UI take a different shape on each side, and a build with both would mix them.
+#[cfg(all(feature = "ssr", feature = "hydrate"))]
+compile_error!("the `ssr` and `hydrate` features are exclusive: build the server and the WASM separately (cargo leptos does)");
+
 pub mod api;
 pub mod app;
 mod browser;

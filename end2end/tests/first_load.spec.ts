@@ -109,22 +109,28 @@ test("a key's page whose code cannot be fetched says so in place, and the app go
   await expect(page).toHaveTitle("Offline · API Keys · Keyward");
 });
 
-test("an unknown key's page is a 404 that hydrates once", async ({ page }) => {
-  const pageErrors: string[] = [];
-  page.on("pageerror", (error) => pageErrors.push(`${error.name}: ${error.message}`));
-  await registerViaApi(page);
-  // The whole key page, its 404 branch included, is in the chunk: it must be loaded before
-  // hydration here too, or the heading below would be built a second time.
-  const response = await page.goto("/settings/api-keys/00000000-0000-0000-0000-000000000000");
-  expect(response?.status()).toBe(404);
-  await waitForHydration(page);
-  await expect(page.getByRole("heading", { name: "Page not found" })).toHaveCount(1);
-  await expect(page).toHaveTitle("Page not found · Keyward");
-  // Hydrated for real: in-app navigation works from here.
-  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "API Keys" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "API Keys" })).toBeVisible();
-  expect(pageErrors).toEqual([]);
-});
+// With and without a trailing slash: the router takes both, so the chunk must be loaded for both.
+for (const suffix of ["", "/"]) {
+  test(`an unknown key's page is a 404 that hydrates once (path ending "${suffix || "id"}")`, async ({ page }) => {
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(`${error.name}: ${error.message}`));
+    await registerViaApi(page);
+    // The whole key page, its 404 branch included, is in the chunk: it must be loaded before
+    // hydration here too, or the heading below would be built a second time.
+    const response = await page.goto(`/settings/api-keys/00000000-0000-0000-0000-000000000000${suffix}`);
+    expect(response?.status()).toBe(404);
+    await waitForHydration(page);
+    // A second copy would be built once the chunk arrived after hydration: count only when
+    // nothing is left to arrive, and without retrying.
+    await page.waitForLoadState("networkidle");
+    expect(await page.getByRole("heading", { name: "Page not found" }).count()).toBe(1);
+    await expect(page).toHaveTitle("Page not found · Keyward");
+    // Hydrated for real: in-app navigation works from here.
+    await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "API Keys" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "API Keys" })).toBeVisible();
+    expect(pageErrors).toEqual([]);
+  });
+}
 
 test("a sign-in page whose code cannot be fetched says so, and its form still signs in", async ({ page, request }) => {
   const email = await registerWith(request);
@@ -202,10 +208,12 @@ test("the key page and the sign-in form are chunks of their own, loaded where th
   expect(fetchedFor("key_page")).toEqual([]);
   expect(fetchedFor("auth_form")).toEqual([]);
 
-  // Reaching for a key fetches its page's code; the click then renders it in place.
+  // Reaching for a key fetches its page's code and, at the same time, the code that loads
+  // its data (not one after the other on the click); the click then renders it in place.
   const link = page.getByRole("link", { name: "Chunky", exact: true });
   await link.hover();
   await expect.poll(() => fetchedFor("key_page").length).toBeGreaterThan(0);
+  await expect.poll(() => fetchedFor("key_actions").length).toBeGreaterThan(0);
   await link.click();
   await expect(page.getByRole("region", { name: "Versions" })).toBeVisible();
   // Titles follow navigation in the browser (set by each page, not by leptos_meta there).

@@ -22,7 +22,16 @@ use crate::pages::not_found::NotFound;
 pub fn KeyDetailPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
     leptos::prefetch_lazy_fn_on_server("key_page");
-    Suspend::new(async { key_page().await.unwrap_or_else(super::chunk_unavailable) })
+    Suspend::new(async {
+        key_page().await.unwrap_or_else(|err| {
+            // The page's own title is in the chunk that could not be fetched.
+            view! {
+                <PageTitle text="API key unavailable · Keyward" />
+                {super::chunk_unavailable(err)}
+            }
+            .into_any()
+        })
+    })
 }
 
 #[leptos::wasm_split::wasm_split(
@@ -37,7 +46,11 @@ fn key_page() -> Result<AnyView, AppError> {
 
 /// Starts fetching the key page's chunk; call on intent (pointer over, focus or touch on a
 /// link to a key). A failure is left for the page to report.
+///
+/// The page's data comes through `api::deferred`, whose chunk is separate: both are fetched
+/// at once, or a navigation would wait for one and then the other.
 pub fn preload_key_detail() {
+    crate::components::lazy_dialogs::preload_dialogs();
     leptos::task::spawn_local(async {
         let _ = preload_key_page().await;
     });
