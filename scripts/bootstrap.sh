@@ -55,6 +55,12 @@ if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx w
   rustup target add wasm32-unknown-unknown
 fi
 
+# The release WASM builds its own standard library (scripts/release-wasm-flags.sh).
+if command -v rustup >/dev/null && ! rustup component list --installed | grep -q '^rust-src'; then
+  say "adding the rust-src component"
+  rustup component add rust-src
+fi
+
 if ! cargo leptos --version 2>/dev/null | grep -q "$KW_CARGO_LEPTOS_VERSION"; then
   # 0.3.10 builds on rustc 1.95 (0.3.11 needs 1.96); no_downloads makes a missing tool a
   # clear error instead of a failed download.

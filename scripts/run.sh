@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/bootstrap.sh
-# --split: the WASM has #[lazy] chunks (dialogs, the key page, the sign-in form), and without
-# the split step its imports of them resolve to nothing and the page never hydrates. Release
-# mode: this serves the same build the browser tests run against.
-exec cargo leptos serve --release --split "$@"
+# The release that ships (scripts/build-release.sh: split WASM with its size flags, hashed and
+# precompressed files), which is also what the browser tests run against. The server reads
+# Leptos.toml and finds target/site from here.
+bash scripts/build-release.sh
+exec "$CARGO_TARGET_DIR/release/keyward"
