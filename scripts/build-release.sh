@@ -18,6 +18,39 @@ for arg in "$@"; do
   esac
 done
 
+# cargo-leptos names the main JS, the main WASM and the split loader by a hash of their
+# content taken *before* it writes the hashed names of the other files into them (the JS and
+# the WASM import the loader; the loader imports the JS and the chunks), and the loader's text
+# varies between builds of the same source. So a name could come back with other content,
+# and a browser that kept the old file as immutable would import a loader that no longer
+# exists. The three refer to each other, so none can be named by its own final content: they
+# are named together, by one hash of all three with those names blanked out. Same length as
+# cargo-leptos's hashes, so the WASM's import section keeps its size.
+name_linked_files_by_content() {
+  local pkg=target/site/pkg hash_file="$CARGO_TARGET_DIR/release/hash.txt" js wasm split id
+  js="$(awk '$1 == "js:" { print $2 }' "$hash_file")"
+  wasm="$(awk '$1 == "wasm:" { print $2 }' "$hash_file")"
+  split="$(awk '$1 == "split:" { print $2 }' "$hash_file")"
+  local files=("$pkg"/*."$js".js "$pkg"/*."$wasm".wasm "$pkg"/__wasm_split."$split".js)
+  for file in "${files[@]}"; do [ -f "$file" ] || { say "missing $file"; exit 1; }; done
+  export KW_OLD_JS="$js" KW_OLD_WASM="$wasm" KW_OLD_SPLIT="$split"
+  id="$(cat "${files[@]}" |
+    perl -pe 's/\Q$ENV{KW_OLD_JS}\E|\Q$ENV{KW_OLD_WASM}\E|\Q$ENV{KW_OLD_SPLIT}\E/-/g' |
+    sha256sum | cut -c1-${#js})"
+  export KW_NEW="$id"
+  for file in "${files[@]}"; do
+    perl -pi -e 's/\Q$ENV{KW_OLD_JS}\E|\Q$ENV{KW_OLD_WASM}\E|\Q$ENV{KW_OLD_SPLIT}\E/$ENV{KW_NEW}/g' "$file"
+    mv "$file" "$(printf '%s' "$file" | perl -pe 's/\Q$ENV{KW_OLD_JS}\E|\Q$ENV{KW_OLD_WASM}\E|\Q$ENV{KW_OLD_SPLIT}\E/$ENV{KW_NEW}/')"
+  done
+  perl -pi -e 's/^(js|wasm|split): .*/$1: $ENV{KW_NEW}/' "$hash_file"
+  # Every file the JS, the loader and the WASM import must be there.
+  grep -aoE '(__wasm_split|keyward|chunk_[0-9]+|split_[a-z_]+)\.[A-Za-z0-9_-]{20,}\.(js|wasm)' \
+    "$pkg"/*."$id".js "$pkg"/*."$id".wasm | cut -d: -f2 | sort -u |
+    while read -r name; do
+      [ -f "$pkg/$name" ] || { say "dangling reference to $name"; exit 1; }
+    done
+}
+
 if [ "$KW_FRONTEND" = 1 ]; then
   rm -rf target/site/pkg   # hashed names: drop the files of earlier builds
   # The WASM's size flags stay in this subshell: the server is built as usual.
@@ -25,6 +58,7 @@ if [ "$KW_FRONTEND" = 1 ]; then
     . scripts/release-wasm-flags.sh
     cargo leptos build --release --split --frontend-only "${KW_LIB_CARGO_ARGS[@]}"
   )
+  name_linked_files_by_content
   find target/site/pkg -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.json' \) |
     while read -r file; do
       brotli -q 11 -f -o "$file.br" "$file"
