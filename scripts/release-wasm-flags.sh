@@ -1,7 +1,8 @@
 # Sourced by scripts/build-release.sh for the release WASM only; the server and the tests
 # build as usual. Figures: bench/results/2026-11-28-first-load-levers.md ("Own standard
-# library, trapping panics, erased components"): together 21.4 kB brotli off the first load
-# of /settings/api-keys, which takes it under the 150 kB goal.
+# library, trapping panics, erased components"): 18.9 kB brotli off the first load of
+# /settings/api-keys. (Type-erased components, the other 2.6 kB, are set in Cargo.toml for
+# both the server and the WASM, because their hydration markers must match.)
 #
 # - Its own standard library (-Zbuild-std), compiled like the rest of the WASM (opt-level
 #   "z", LTO) and with std's `optimize_for_size` algorithms, instead of the prebuilt one.
@@ -10,13 +11,10 @@
 # - `{:?}` prints nothing and panics carry no file and line (-Zfmt-debug=none,
 #   -Zlocation-detail=none): the client never shows either to a person (its errors are
 #   `AppError`'s Display).
-# - Components return type-erased views (`--cfg erase_components`, which cargo-leptos uses
-#   for debug builds): fewer copies of the generic view code. The HTML is the same, so the
-#   server, built without it, still hydrates.
 #
-# The first three are unstable compiler options; RUSTC_BOOTSTRAP lets the stable toolchain
-# take them, and a toolchain that changes them fails this build loudly rather than shipping
-# something else. To drop them all: stop sourcing this file from build-release.sh.
+# These are unstable compiler options; RUSTC_BOOTSTRAP lets the stable toolchain take them,
+# and a toolchain that changes them fails this build loudly rather than shipping something
+# else. To drop them all: stop sourcing this file from build-release.sh.
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none"
 # shellcheck disable=SC2034 # used by build-release.sh
