@@ -42,7 +42,7 @@ trap cleanup EXIT
 
 echo "building the release…" >&2
 bash scripts/build-release.sh >&2
-BIN="$CARGO_TARGET_DIR/release/keyward"
+BIN="$PWD/target/server/keyward"
 
 # --- helpers ----------------------------------------------------------------------------
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }

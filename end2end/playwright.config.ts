@@ -24,7 +24,7 @@ const listing = process.argv.includes("--list");
 if (!serverBinary) {
   const message =
     "KEYWARD_BIN is not set: set it to the absolute path of the built keyward server binary " +
-    "(e.g. KEYWARD_BIN=$PWD/target/release/keyward).";
+    "(e.g. KEYWARD_BIN=$PWD/target/server/keyward, built by scripts/build-release.sh).";
   if (!listing && !process.env.PLAYWRIGHT_LIST_ONLY) {
     throw new Error(message);
   }

@@ -4,6 +4,10 @@
 # sign-in form) and every file name content-hashed (hash.txt beside the binary lists the
 # hashes). Then compresses every static file once with brotli -q 11, so the server sends
 # `<file>.br` as is instead of compressing on every request.
+#
+# The binary and hash.txt are copied to target/server/ in this checkout: the cargo target
+# directory is shared between checkouts (bootstrap.sh), target/site is not, and a binary run
+# beside another checkout's hash.txt would name files this site does not have.
 #   scripts/build-release.sh [--frontend-only | --server-only]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,14 +29,18 @@ done
 # and a browser that kept the old file as immutable would import a loader that no longer
 # exists. The three refer to each other, so none can be named by its own final content: they
 # are named together, by one hash of all three with those names blanked out. Same length as
-# cargo-leptos's hashes, so the WASM's import section keeps its size.
+# cargo-leptos's hashes, so the WASM's import section keeps its size. The loader's lists of
+# shared imports come in a varying order: sorted first, so that unchanged code keeps its
+# names and a returning browser its cache.
 name_linked_files_by_content() {
-  local pkg=target/site/pkg hash_file="$CARGO_TARGET_DIR/release/hash.txt" js wasm split id
+  local pkg=target/site/pkg hash_file=target/server/hash.txt js wasm split id
   js="$(awk '$1 == "js:" { print $2 }' "$hash_file")"
   wasm="$(awk '$1 == "wasm:" { print $2 }' "$hash_file")"
   split="$(awk '$1 == "split:" { print $2 }' "$hash_file")"
   local files=("$pkg"/*."$js".js "$pkg"/*."$wasm".wasm "$pkg"/__wasm_split."$split".js)
   for file in "${files[@]}"; do [ -f "$file" ] || { say "missing $file"; exit 1; }; done
+  perl -pi -e 's/\{ ([\w, ]+?),\s*\}/"{ " . join(", ", sort split(\/,\s*\/, $1)) . ", }"/ge
+    if /initSync\(|Object\.assign\(sharedImports/' "${files[2]}"
   export KW_OLD_JS="$js" KW_OLD_WASM="$wasm" KW_OLD_SPLIT="$split"
   id="$(cat "${files[@]}" |
     perl -pe 's/\Q$ENV{KW_OLD_JS}\E|\Q$ENV{KW_OLD_WASM}\E|\Q$ENV{KW_OLD_SPLIT}\E/-/g' |
@@ -58,13 +66,17 @@ if [ "$KW_FRONTEND" = 1 ]; then
     . scripts/release-wasm-flags.sh
     cargo leptos build --release --split --frontend-only "${KW_LIB_CARGO_ARGS[@]}"
   )
+  mkdir -p target/server
+  cp "$CARGO_TARGET_DIR/release/hash.txt" target/server/hash.txt
   name_linked_files_by_content
   find target/site/pkg -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.json' \) |
     while read -r file; do
-      brotli -q 11 -f -o "$file.br" "$file"
+      brotli -q 11 -f -o "$file.br" "$file" || exit 1
     done
 fi
 if [ "$KW_SERVER" = 1 ]; then
   cargo leptos build --release --split --server-only
+  mkdir -p target/server
+  cp "$CARGO_TARGET_DIR/release/keyward" target/server/keyward
 fi
-echo "built $CARGO_TARGET_DIR/release/keyward and target/site" >&2
+echo "built target/server/keyward (with hash.txt) and target/site" >&2

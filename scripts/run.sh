@@ -9,4 +9,4 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # precompressed files), which is also what the browser tests run against. The server reads
 # Leptos.toml and finds target/site from here.
 bash scripts/build-release.sh
-exec "$CARGO_TARGET_DIR/release/keyward"
+exec target/server/keyward

@@ -53,7 +53,7 @@ psql "$PG_BASE/postgres" -Xq -c "CREATE DATABASE \"$E2E_DB\"" >/dev/null
 step "Playwright in Chromium"
 (
   cd end2end
-  KEYWARD_BIN="$CARGO_TARGET_DIR/release/keyward" \
+  KEYWARD_BIN="$PWD/../target/server/keyward" \
   KEYWARD_E2E_DATABASE_URL="$PG_BASE/$E2E_DB" \
   LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-warn}" \
     counted npx playwright test
