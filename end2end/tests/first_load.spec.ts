@@ -211,6 +211,7 @@ test("the key page and the sign-in form are chunks of their own, loaded where th
   // Reaching for a key fetches its page's code and, at the same time, the code that loads
   // its data (not one after the other on the click); the click then renders it in place.
   const link = page.getByRole("link", { name: "Chunky", exact: true });
+  expect(fetchedFor("key_actions")).toEqual([]);
   await link.hover();
   await expect.poll(() => fetchedFor("key_page").length).toBeGreaterThan(0);
   await expect.poll(() => fetchedFor("key_actions").length).toBeGreaterThan(0);
