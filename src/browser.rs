@@ -11,6 +11,19 @@ pub fn go_to(url: &str) {
     let _ = url;
 }
 
+/// `text` percent-encoded for a query string value (everything but unreserved characters).
+pub fn encode_query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// This page's origin, e.g. `https://keys.example.com` (empty on the server).
 pub fn page_origin() -> String {
     #[cfg(feature = "hydrate")]

@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use keyward::server::{app, config::Config, db, services::accounts, state::AppState};
+use keyward::server::{config::Config, db, lifecycle, services::accounts, state::AppState};
 use tracing_subscriber::EnvFilter;
 
 // glibc malloc showed up as ~12% of the key-verification profile; mimalloc halves that.
@@ -40,13 +40,8 @@ fn main() -> ExitCode {
 
 async fn run() -> Result<(), String> {
     let config = Config::load().map_err(|e| format!("configuration: {e}"))?;
-    let backend = config
-        .database_url
-        .split(':')
-        .next()
-        .unwrap_or("?")
-        .to_owned();
-    let db = db::connect(&config.database_url)
+    let backend = db::DatabaseKind::of(&config.database_url).name();
+    let db = db::connect(&config.database_url, config.max_connections)
         .await
         .map_err(|e| format!("cannot open the {backend} database: {e}"))?;
     tokio::task::spawn_blocking(accounts::warm_up)
@@ -55,8 +50,15 @@ async fn run() -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
-    tracing::info!(addr = %config.site_addr, database = %backend, "Keyward listening on http://{}", config.site_addr);
-    app::serve(listener, AppState::new(config, db))
+    let addr = config.site_addr;
+    let state = AppState::new(config, db).map_err(|e| format!("key lookups: {e}"))?;
+    state
+        .verifier
+        .connect()
+        .await
+        .map_err(|e| format!("key lookups cannot connect to the {backend} database: {e}"))?;
+    tracing::info!(%addr, database = %backend, "Keyward listening on http://{addr}");
+    lifecycle::serve(listener, state)
         .await
         .map_err(|e| e.to_string())
 }

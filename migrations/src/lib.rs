@@ -10,6 +10,8 @@ mod m20261128_000005_create_sign_up_attempts;
 mod m20261128_000006_key_expiry_and_lineage;
 mod m20261128_000007_create_key_usage;
 mod m20261128_000008_create_key_epochs;
+mod m20261203_000009_random_key_epochs;
+mod m20261203_000010_throttle_events;
 
 pub struct Migrator;
 
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_key_expiry_and_lineage::Migration),
             Box::new(m20261128_000007_create_key_usage::Migration),
             Box::new(m20261128_000008_create_key_epochs::Migration),
+            Box::new(m20261203_000009_random_key_epochs::Migration),
+            Box::new(m20261203_000010_throttle_events::Migration),
         ]
     }
 }

@@ -10,11 +10,9 @@ mod ssr {
     pub use crate::api::validation::safe_callback;
     pub use crate::server::entities::users;
     pub use crate::server::fn_context::{
-        append_header, client_ip, optional_user, request_headers, state,
+        append_header, client_addr, optional_user, request_headers, state,
     };
     pub use crate::server::services::accounts;
-    pub use crate::server::services::login_throttle::Limits;
-    pub use crate::server::services::sign_up_throttle::SignUpLimits;
     pub use crate::server::session;
     pub use axum::http::header::SET_COOKIE;
 
@@ -55,12 +53,11 @@ pub async fn login(
 ) -> Result<UserDto, AppError> {
     use ssr::*;
     let state = state();
-    let limits = Limits::from_config(&state.config);
     let user = accounts::login(
         &state.db,
         &state.hashing,
-        limits,
-        &client_ip(),
+        state.limits.sign_in,
+        &client_addr().throttle_bucket(),
         &email,
         &password,
     )
@@ -78,12 +75,11 @@ pub async fn register(
 ) -> Result<UserDto, AppError> {
     use ssr::*;
     let state = state();
-    let limits = SignUpLimits::from_config(&state.config);
     let user = accounts::register(
         &state.db,
         &state.hashing,
-        limits,
-        &client_ip(),
+        state.limits.sign_up,
+        &client_addr().throttle_bucket(),
         &email,
         &password,
     )

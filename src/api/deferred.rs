@@ -10,7 +10,7 @@
 //! again. (leptos's `#[lazy]` would panic instead, which aborts the whole WASM.)
 //!
 //! On the server these are the server functions themselves, called in-process.
-use super::{auth_fns, key_fns, ApiKeyDetail, ApiKeySummary, AppError, UserDto};
+use super::{auth_fns, key_fns, ApiKeyDetail, AppError, KeyList, UserDto};
 
 /// Declares `pub async fn $name(args) -> Result<$out, AppError>` calling `$call`, split into
 /// the `key_actions` chunk in the browser.
@@ -47,8 +47,8 @@ deferred! {
 }
 
 deferred! {
-    /// The signed-in user's keys.
-    fn fetch_keys() -> Vec<ApiKeySummary> = key_fns::list_keys();
+    /// A page of the signed-in user's keys (see `key_fns::list_keys`).
+    fn fetch_keys(cursor: Option<String>, search: Option<String>) -> KeyList = key_fns::list_keys(cursor, search);
 }
 
 deferred! {

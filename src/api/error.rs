@@ -46,9 +46,17 @@ pub enum AppError {
     #[error("Something went wrong on our side; please try again")]
     Internal,
     /// The browser could not reach the server (or fetch the code for a call). Never sent by
-    /// the server; last, so the wire numbering of the others stays as it was.
+    /// the server.
     #[error("Keyward could not be reached; check your connection and try again")]
     Unreachable,
+    // New variants go last, so the wire numbering of the others stays as it was for a page
+    // still running the previous release's WASM.
+    #[error("Too many keys created or regenerated in the last hour; try again in {retry_after_secs} seconds")]
+    TooManyKeyChanges { retry_after_secs: u64 },
+    /// A request to forward auth carried an `X-Keyward-*` header: only Keyward sets those,
+    /// and a proxy that cannot strip them by pattern (nginx) would pass them on.
+    #[error("{0} is set by Keyward, never by a client; remove it from the request")]
+    ReservedHeader(String),
 }
 
 impl AppError {
@@ -60,13 +68,15 @@ impl AppError {
             | AppError::MissingApiKey
             | AppError::InvalidApiKey
             | AppError::ApiKeyExpired => 401,
-            AppError::CrossSite => 403,
+            AppError::CrossSite | AppError::ReservedHeader(_) => 403,
             AppError::KeyNotFound | AppError::NotFound => 404,
             AppError::MethodNotAllowed(_) => 405,
             AppError::EmailTaken => 409,
             AppError::PayloadTooLarge => 413,
             AppError::UnsupportedMediaType(_) => 415,
-            AppError::TooManyAttempts { .. } | AppError::TooManySignUps { .. } => 429,
+            AppError::TooManyAttempts { .. }
+            | AppError::TooManySignUps { .. }
+            | AppError::TooManyKeyChanges { .. } => 429,
             AppError::Internal => 500,
             AppError::Unavailable | AppError::Busy | AppError::Unreachable => 503,
         }
@@ -76,7 +86,8 @@ impl AppError {
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
             AppError::TooManyAttempts { retry_after_secs }
-            | AppError::TooManySignUps { retry_after_secs } => Some(*retry_after_secs),
+            | AppError::TooManySignUps { retry_after_secs }
+            | AppError::TooManyKeyChanges { retry_after_secs } => Some(*retry_after_secs),
             AppError::Unavailable => Some(5),
             AppError::Busy => Some(2),
             _ => None,

@@ -4,6 +4,7 @@ pub mod auth_fns;
 pub mod deferred;
 pub mod error;
 pub mod key_fns;
+pub mod net;
 pub mod types;
 pub mod validation;
 

@@ -51,11 +51,16 @@ pub struct ApiKeySummary {
     pub expires_at: Option<String>,
 }
 
-/// `GET /api/api-keys`: the signed-in user's live keys, newest first.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// `GET /api/api-keys`: the signed-in user's live keys, newest first, up to 100 at a time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
 pub struct KeyList {
     pub keys: Vec<ApiKeySummary>,
+    /// Null when `keys` holds the rest of the list; otherwise pass it as `cursor` for the
+    /// next page.
+    #[cfg_attr(feature = "ssr", schema(required = true, example = json!(null)))]
+    pub next_cursor: Option<String>,
 }
 
 /// The one response that ever carries a full key: the answer to create and regenerate.

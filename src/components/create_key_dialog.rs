@@ -48,6 +48,7 @@ pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl I
         error.set(None);
         pending.set(true);
         leptos::task::spawn_local(async move {
+            let expires_at = expires_at.unwrap_or_else(|| crate::api::key_fns::NEVER.to_owned());
             let result = create_key(valid, expires_at).await;
             pending.set(false);
             match result {

@@ -1,5 +1,6 @@
 use codee::binary::PostcardCodec;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::deferred::fetch_keys;
 use crate::api::validation::display_name;
@@ -16,9 +17,12 @@ use crate::components::title::PageTitle;
 pub fn ApiKeysPage() -> impl IntoView {
     let hydrated = use_hydrated();
     let version = RwSignal::new(0u32);
+    let query = use_query_map();
+    let search = move || query.read().get("q").filter(|q| !q.trim().is_empty());
+    let cursor = move || query.read().get("cursor").filter(|c| !c.is_empty());
     let keys = Resource::<_, PostcardCodec>::new_with_options(
-        move || version.get(),
-        |_| fetch_keys(),
+        move || (version.get(), cursor(), search()),
+        |(_, cursor, search)| fetch_keys(cursor, search),
         false,
     );
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
@@ -57,15 +61,21 @@ pub fn ApiKeysPage() -> impl IntoView {
             </p>
             <Transition fallback=|| view! { <div class="loading" aria-busy="true"><Spinner />" Loading API keys…"</div> }>
                 {move || keys.get().map(|result| match result {
-                    Ok(list) if list.is_empty() => view! {
+                    Ok(list) if list.keys.is_empty() && search().is_none() && cursor().is_none() => view! {
                         <div class="empty">
                             <p>"No API keys yet."</p>
                             <p class="muted">"Create one to get started."</p>
                         </div>
                     }.into_any(),
                     Ok(list) => view! {
-                        <ExpiringSoon keys=list.clone() />
-                        <KeyTable keys=list on_regenerate />
+                        <KeySearch search=search() />
+                        <ExpiringSoon keys=list.keys.clone() />
+                        {if list.keys.is_empty() {
+                            view! { <p class="muted">"No keys match your search."</p> }.into_any()
+                        } else {
+                            view! { <KeyTable keys=list.keys on_regenerate /> }.into_any()
+                        }}
+                        <ListPager next_cursor=list.next_cursor search=search() paged=cursor().is_some() />
                     }.into_any(),
                     Err(err) => view! {
                         <p class="form-error" role="alert">{format!("Could not load your API keys: {err}")}</p>
@@ -76,6 +86,45 @@ pub fn ApiKeysPage() -> impl IntoView {
         <LazyCreateKeyDialog open=create_open on_changed=refresh />
         <LazyRegenerateDialog open=regenerate_open target=regenerate_target on_changed=refresh />
     }
+}
+
+/// Searching the keys by name: a plain GET form, so it works before and without the WASM.
+#[component]
+fn KeySearch(search: Option<String>) -> impl IntoView {
+    view! {
+        <form method="get" action="/settings/api-keys" role="search" class="key-search">
+            <label for="key-search" class="visually-hidden">"Search keys by name"</label>
+            <input id="key-search" name="q" type="search" placeholder="Search by name" value=search.unwrap_or_default() />
+            <button type="submit" class="btn small">"Search"</button>
+        </form>
+    }
+}
+
+/// The way past the first 100 keys (and back to the start).
+#[component]
+fn ListPager(next_cursor: Option<String>, search: Option<String>, paged: bool) -> impl IntoView {
+    let with_search = move |mut href: String| {
+        if let Some(q) = &search {
+            href.push_str(if href.contains('?') { "&q=" } else { "?q=" });
+            href.push_str(&crate::browser::encode_query_value(q));
+        }
+        href
+    };
+    let next = next_cursor.map(|c| {
+        with_search(format!(
+            "/settings/api-keys?cursor={}",
+            crate::browser::encode_query_value(&c)
+        ))
+    });
+    let first = paged.then(|| with_search("/settings/api-keys".to_owned()));
+    (next.is_some() || first.is_some()).then(|| {
+        view! {
+            <nav class="pager" aria-label="More keys">
+                {first.map(|href| view! { <a href=href>"← First page"</a> })}
+                {next.map(|href| view! { <a href=href>"Next 100 keys →"</a> })}
+            </nav>
+        }
+    })
 }
 
 /// Names the keys that stop working within 7 days, so they can be regenerated in time. One

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::deferred::fetch_key_detail;
-use crate::api::validation::display_name;
+use crate::api::validation::{display_name, visible_text};
 use crate::api::{ApiKeyDetail, ApiKeySummary, AppError, DailyUsage, KeyVersion, RecentClient};
 use crate::components::icons::Spinner;
 use crate::components::lazy_dialogs::{LazyRegenerateDialog, RegenerateButton};
@@ -273,10 +273,12 @@ fn RecentClients(clients: Vec<RecentClient>) -> impl IntoView {
         let rows = clients
             .into_iter()
             .map(|client| {
+                // Stored before user agents were cleaned on the way in, a row may still hold a
+                // direction override; shown neutralised either way.
                 let agent = if client.user_agent.is_empty() {
                     "(none sent)".to_owned()
                 } else {
-                    client.user_agent
+                    visible_text(&client.user_agent)
                 };
                 view! {
                     <tr>

@@ -4,22 +4,22 @@
 use std::fmt::Write;
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use super::middleware::cross_site::own_scheme;
 use super::rest::docs::document;
 use super::state::AppState;
 
-pub async fn api_reference(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// The base URL in the examples: the configured `server.public_url`, or a shell variable the
+/// reader sets. Never the request's `Host`: the page is cached publicly, and a forged `Host`
+/// would otherwise end up in every reader's copy-paste commands.
+const BASE_PLACEHOLDER: &str = "$KEYWARD_URL";
+
+pub async fn api_reference(State(state): State<AppState>) -> Response {
     let doc = serde_json::to_value(document()).unwrap_or(Value::Null);
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:3000");
-    let base = format!("{}://{host}", own_scheme(&state.config, &headers));
-    let html = render(&doc, &base, &stylesheet_href(&state.leptos_options));
+    let base = state.config.public_base().unwrap_or(BASE_PLACEHOLDER);
+    let html = render(&doc, base, &stylesheet_href(&state.leptos_options));
     let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     let h = response.headers_mut();
     h.insert(
@@ -99,10 +99,16 @@ fn render(doc: &Value, base: &str, stylesheet: &str) -> String {
          <dt>API key</dt><dd><code>Authorization: Bearer pk_live_…</code> or <code>X-API-Key: pk_live_…</code>, \
          for <code>/api/v1/*</code>. Create keys under <a href=\"/settings/api-keys\">Settings → API Keys</a>.</dd>\
          <dt>Session</dt><dd>The <code>keyward_session</code> cookie that signing in sets, for managing keys.</dd>\
-         <dt>Base URL</dt><dd><code>{}</code></dd></dl>\
+         <dt>Base URL</dt><dd>{}</dd></dl>\
          <p class=\"muted\">Generate a client: <code>npx openapi-typescript@7.13.0 {}/api/openapi.json -o keyward-api.d.ts</code></p></section>",
-        esc(base),
-        esc(base),
+        if base == BASE_PLACEHOLDER {
+            "This server's address, for example <code>https://keys.example.com</code>. The examples \
+             read it from a shell variable: <code>export KEYWARD_URL=https://keys.example.com</code>"
+                .to_owned()
+        } else {
+            format!("<code>{}</code>", esc(base))
+        },
+        esc(&shell_quoted(base)),
     );
 
     out.push_str("<nav class=\"card\" aria-labelledby=\"toc-title\"><h2 id=\"toc-title\" class=\"card-title\">Endpoints</h2><ul class=\"toc\">");
@@ -213,9 +219,10 @@ fn curl(base: &str, path: &str, method: &str, op: &Value, body: Option<&Value>) 
         "{base}{}",
         path.replace("{id}", "0196e0f3-1b2c-7a4d-8e5f-6a7b8c9d0e1f")
     );
+    let url = shell_quoted(&url);
     let mut line = match method {
-        "get" => format!("curl -i '{url}'"),
-        other => format!("curl -i -X {} '{url}'", other.to_uppercase()),
+        "get" => format!("curl -i {url}"),
+        other => format!("curl -i -X {} {url}", other.to_uppercase()),
     };
     let schemes = security_names(op);
     if schemes.iter().any(|s| s == "bearer") {
@@ -233,6 +240,15 @@ fn curl(base: &str, path: &str, method: &str, op: &Value, body: Option<&Value>) 
         );
     }
     line
+}
+
+/// `url` quoted for a POSIX shell: in double quotes when it starts with the placeholder
+/// variable (so the shell expands it), else in single quotes.
+fn shell_quoted(url: &str) -> String {
+    match url.strip_prefix(BASE_PLACEHOLDER) {
+        Some(rest) => format!("\"{BASE_PLACEHOLDER}{rest}\""),
+        None => format!("'{}'", url.replace('\'', "'\\''")),
+    }
 }
 
 fn security_names(op: &Value) -> Vec<String> {

@@ -45,36 +45,50 @@ pub fn add_error_headers(error: &AppError, headers: &mut HeaderMap) {
     }
 }
 
-/// Whether a database error means "the database is unreachable" (answer 503 and let the
-/// pool reconnect) rather than a bug.
+/// Whether a database error means "the database cannot answer right now" (answer 503 with
+/// `Retry-After`, and let the pool reconnect) rather than a bug in a query.
 pub fn is_unavailable(err: &DbErr) -> bool {
     match err {
-        DbErr::ConnectionAcquire(_) => true,
-        DbErr::Conn(RuntimeErr::SqlxError(e))
-        | DbErr::Exec(RuntimeErr::SqlxError(e))
-        | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
             use sea_orm::sqlx::Error as E;
-            matches!(
-                e.as_ref(),
+            match e.as_ref() {
                 E::Io(_)
-                    | E::PoolTimedOut
-                    | E::PoolClosed
-                    | E::Tls(_)
-                    | E::Protocol(_)
-                    | E::WorkerCrashed
-            ) || is_admin_shutdown(e.as_ref())
+                | E::PoolTimedOut
+                | E::PoolClosed
+                | E::Tls(_)
+                | E::Protocol(_)
+                | E::WorkerCrashed => true,
+                other => other
+                    .as_database_error()
+                    .and_then(|d| d.code())
+                    .is_some_and(|code| is_outage_sqlstate(&code) || is_sqlite_busy(&code)),
+            }
         }
-        DbErr::Conn(_) => true,
         _ => false,
     }
 }
 
-/// PostgreSQL answers in-flight queries with SQLSTATE 57P01 (admin_shutdown) or 57P03
-/// (cannot_connect_now) while it stops or starts.
-fn is_admin_shutdown(e: &sea_orm::sqlx::Error) -> bool {
-    e.as_database_error()
-        .and_then(|d| d.code())
-        .is_some_and(|code| code.starts_with("57P") || code.starts_with("08"))
+/// SQLSTATEs that mean "try again later" to the caller, whichever path met them:
+/// - 08 connection exceptions;
+/// - 28 invalid authorization (the role's password was changed, a `hostssl`-only role over
+///   plain TCP);
+/// - 3D000 the database does not exist (dropped, or not yet restored);
+/// - 40 a transaction rolled back by a serialization failure or deadlock;
+/// - 53 insufficient resources (too many clients, out of memory, disk full);
+/// - 57 operator intervention (shutdown, restart, a query cancelled by an administrator);
+/// - 58 system errors (I/O).
+pub fn is_outage_sqlstate(code: &str) -> bool {
+    ["08", "28", "40", "53", "57", "58"]
+        .iter()
+        .any(|class| code.starts_with(class))
+        || code == "3D000"
+}
+
+/// SQLite's "database is busy/locked" result codes (primary and extended): another writer
+/// holds the file longer than the busy timeout.
+fn is_sqlite_busy(code: &str) -> bool {
+    matches!(code, "5" | "6" | "261" | "262" | "517" | "773")
 }
 
 pub fn is_unique_violation(err: &DbErr) -> bool {

@@ -6,6 +6,7 @@ use leptos::server_fn::error::FromServerFnError;
 use leptos_axum::ResponseOptions;
 
 use super::entities::users;
+use super::forwarded::ClientAddr;
 use super::session;
 use super::state::AppState;
 use crate::api::AppError;
@@ -30,13 +31,12 @@ pub async fn optional_user() -> Result<Option<users::Model>, AppError> {
     session::user_from_headers(&state.db, &state.config, &request_headers().await?).await
 }
 
-/// The calling client's IP, as the REST handlers see it (see `server::client_ip`).
-pub fn client_ip() -> String {
-    let trust_forwarded_for = state().config.trust_forwarded_for;
-    use_context::<axum::http::request::Parts>().map_or_else(
-        || "unknown".to_owned(),
-        |parts| super::client_ip::client_ip(&parts.headers, &parts.extensions, trust_forwarded_for),
-    )
+/// The calling client, as the REST handlers see it (see `server::forwarded`).
+pub fn client_addr() -> ClientAddr {
+    let state = state();
+    use_context::<axum::http::request::Parts>().map_or(ClientAddr::Unknown, |parts| {
+        super::forwarded::client_addr(&state.config, &parts.headers, &parts.extensions)
+    })
 }
 
 pub fn append_header(name: HeaderName, value: HeaderValue) {

@@ -1,4 +1,3 @@
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use axum::extract::FromRef;
@@ -7,13 +6,16 @@ use sea_orm::DatabaseConnection;
 
 use super::config::Config;
 use super::hashing::Hashing;
-use super::services::key_lookup::KeyLookup;
-use super::usage::UsageTracker;
+use super::services::api_keys::KeyChangeLimit;
+use super::services::login_throttle;
+use super::services::sign_up_throttle::SignUpLimits;
+use super::services::verification::pg_connect::SettingsError;
+use super::services::verification::Verifier;
 
 /// Everything a request handler or server function needs. Cloned for every request (axum
 /// extractors take it by value), so it is one `Arc`. Every instance must see a regenerate or
-/// sign-out at once: sessions are not cached, and the key lookup's cache answers only after a
-/// fresh epoch read (`services::key_epochs`).
+/// sign-out at once: sessions are not cached, and the verifier's cache answers only after a
+/// fresh epoch read (`services::verification::cache`).
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
@@ -21,19 +23,20 @@ pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub config: Config,
-    /// Last-used times, daily counts and clients waiting to be written.
-    pub usage: UsageTracker,
+    /// The limits, read from the configuration once.
+    pub limits: Limits,
     /// This instance's password-hashing threads and their bounded queues.
     pub hashing: Hashing,
-    /// The API-key lookup on the request path (see `services::key_lookup`).
-    pub key_lookup: KeyLookup,
-    key_lookups: AtomicU64,
+    /// API-key verification with its lookup, cache and usage counting
+    /// (`services::verification`).
+    pub verifier: Verifier,
 }
 
 impl AppState {
     /// `config.database_url` must name the database `db` is connected to: the key lookup
-    /// opens its own connections there.
-    pub fn new(config: Config, db: DatabaseConnection) -> AppState {
+    /// opens its own connections there, with the same settings (or refuses one it cannot
+    /// honour).
+    pub fn new(config: Config, db: DatabaseConnection) -> Result<AppState, SettingsError> {
         let leptos_options = LeptosOptions::builder()
             .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "keyward".into()))
             .site_root(config.site_root.clone())
@@ -41,30 +44,28 @@ impl AppState {
             .site_addr(config.site_addr)
             .hash_files(built_with_hashed_files())
             .build();
-        AppState(Arc::new(Shared {
+        let verifier = Verifier::new(&config, db.clone())?;
+        Ok(AppState(Arc::new(Shared {
             leptos_options,
             db,
-            usage: UsageTracker::new(),
+            limits: Limits {
+                sign_in: login_throttle::Limits::from_config(&config),
+                sign_up: SignUpLimits::from_config(&config),
+                key_changes: KeyChangeLimit::from_config(&config),
+            },
             hashing: Hashing::new(),
-            key_lookup: KeyLookup::for_database(
-                &config.database_url,
-                config.key_lookup_connections,
-                config.key_lookup_cache,
-            ),
+            verifier,
             config,
-            key_lookups: AtomicU64::new(0),
-        }))
+        })))
     }
+}
 
-    /// How many API-key database lookups this process has made. Lets tests prove that a
-    /// malformed key never reaches the database.
-    pub fn key_lookups(&self) -> u64 {
-        self.key_lookups.load(Ordering::Relaxed)
-    }
-
-    pub(crate) fn count_key_lookup(&self) {
-        self.key_lookups.fetch_add(1, Ordering::Relaxed);
-    }
+/// Every limit a request can meet, as configured.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub sign_in: login_throttle::Limits,
+    pub sign_up: SignUpLimits,
+    pub key_changes: KeyChangeLimit,
 }
 
 /// cargo-leptos writes `hash.txt` (the content hashes in the site's file names) beside the

@@ -7,8 +7,13 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub email: String,
+    /// The client address, or its /64 for IPv6 (`forwarded::ClientAddr::throttle_bucket`).
     pub ip: String,
+    /// By the database's clock.
     pub created_at: DateTimeUtc,
+    /// False for an attempt refused for its address before its email was counted: it counts
+    /// against the address only, so failing from a refused address cannot lock an account.
+    pub counts_for_email: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,5 +4,5 @@ pub mod api_key_usage;
 pub mod api_keys;
 pub mod login_failures;
 pub mod sessions;
-pub mod sign_up_attempts;
+pub mod throttle_events;
 pub mod users;

@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::api::AppError;
-use crate::server::config::Config;
+use crate::server::forwarded::own_scheme;
 use crate::server::state::AppState;
 
 pub async fn refuse_cross_site(
@@ -23,28 +23,12 @@ pub async fn refuse_cross_site(
     // The external API authenticates by key, never by cookie, so CSRF cannot apply to it.
     let key_authenticated = request.uri().path().starts_with("/api/v1/");
     if !safe_method && !key_authenticated {
-        let scheme = own_scheme(&state.config, request.headers());
+        let scheme = own_scheme(&state.config, request.headers(), request.extensions());
         if is_cross_site(request.headers(), scheme) {
             return AppError::CrossSite.into_response();
         }
     }
     next.run(request).await
-}
-
-/// The scheme this site is served over: what a trusted proxy says, else https exactly when
-/// cookies are `Secure` (the setting for running behind TLS).
-pub fn own_scheme<'a>(config: &Config, headers: &'a HeaderMap) -> &'a str {
-    let forwarded = config
-        .trust_forwarded_for
-        .then(|| headers.get("x-forwarded-proto")?.to_str().ok())
-        .flatten()
-        .map(|v| v.split(',').next().unwrap_or_default().trim())
-        .filter(|v| *v == "http" || *v == "https");
-    forwarded.unwrap_or(if config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    })
 }
 
 /// True unless the request comes from this very origin: same scheme, host and port. An
@@ -131,23 +115,6 @@ mod tests {
             ("origin", "https://keys.example"),
         ]);
         assert!(!is_cross_site(&explicit, "https"));
-    }
-
-    #[test]
-    fn the_scheme_comes_from_a_trusted_proxy_or_the_secure_cookie_setting() {
-        let proxied = headers(&[("x-forwarded-proto", "https")]);
-        let plain = Config::default();
-        assert_eq!(own_scheme(&plain, &proxied), "http");
-        let behind_proxy = Config {
-            trust_forwarded_for: true,
-            ..Config::default()
-        };
-        assert_eq!(own_scheme(&behind_proxy, &proxied), "https");
-        let tls = Config {
-            secure_cookies: true,
-            ..Config::default()
-        };
-        assert_eq!(own_scheme(&tls, &headers(&[])), "https");
     }
 
     #[test]

@@ -33,6 +33,13 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     if public_document && response.headers().contains_key(header::CACHE_CONTROL) {
         return response;
     }
+    if static_asset {
+        // A file may be answered from its precompressed `.br` twin: a shared cache must keep
+        // the two answers apart, or a client that cannot read brotli gets brotli bytes.
+        response
+            .headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     let cache = if !static_asset {
         // Pages and API answers are per-user (and create/regenerate carry a secret): no cache
         // may keep them.

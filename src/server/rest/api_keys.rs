@@ -1,4 +1,4 @@
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde_json::Value;
 use uuid::Uuid;
@@ -28,13 +28,29 @@ pub struct CreateKeyRequest {
     expires_at: Option<String>,
 }
 
-/// Your live keys, newest first. Secrets are never listed, only masked prefixes.
+/// Which part of the list: all query parameters are optional.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Keys per answer, 1 to 100 (the default).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<String>,
+    /// The `nextCursor` of the previous answer.
+    cursor: Option<String>,
+    /// Only keys whose name contains this text, ignoring case.
+    q: Option<String>,
+}
+
+/// Your live keys, newest first, up to 100 at a time: a list of up to 100 keys comes whole,
+/// with `nextCursor` null. Secrets are never listed, only masked prefixes.
 #[utoipa::path(
     get,
     path = "/api/api-keys",
     tag = "api-keys",
+    params(ListParams),
     responses(
         (status = 200, description = "The keys", body = KeyList),
+        (status = 400, description = "A `limit` outside 1–100, a `cursor` this server did not give out, or a search text over 100 characters", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 503, description = "The database is unavailable", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
@@ -44,10 +60,25 @@ pub struct CreateKeyRequest {
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<KeyList>, AppError> {
-    Ok(Json(KeyList {
-        keys: api_keys::list(&state.db, user.id).await?,
-    }))
+    let Query(params) =
+        params.map_err(|_| AppError::bad_request("The query string could not be read"))?;
+    let limit = match params.limit.as_deref() {
+        None => None,
+        Some(raw) => Some(raw.trim().parse::<u64>().map_err(|_| {
+            AppError::bad_request(format!(
+                "limit must be a whole number from 1 to {}",
+                api_keys::LIST_LIMIT
+            ))
+        })?),
+    };
+    let query = api_keys::ListQuery {
+        limit,
+        cursor: params.cursor,
+        search: params.q,
+    };
+    Ok(Json(api_keys::list(&state.db, user.id, &query).await?))
 }
 
 /// Create a key. The answer is the only time its full secret is ever shown.
@@ -63,6 +94,8 @@ pub async fn list(
         (status = 403, description = "Sent by a page on another site", body = ErrorBody),
         (status = 413, description = "Body larger than 64 KiB", body = ErrorBody),
         (status = 415, description = "Body not sent as `application/json`", body = ErrorBody),
+        (status = 429, description = "More than 100 keys created or regenerated in the last hour (the operator sets the number)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until a key can be created again"))),
         (status = 503, description = "The database is unavailable", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
     ),
@@ -90,7 +123,14 @@ pub async fn create(
     };
     let expires_at = api_keys::parse_expiry(expires_at, now())?;
     Ok(Json(
-        api_keys::create(&state.db, user.id, name, expires_at).await?,
+        api_keys::create(
+            &state.db,
+            state.limits.key_changes,
+            user.id,
+            name,
+            expires_at,
+        )
+        .await?,
     ))
 }
 
@@ -131,6 +171,8 @@ pub async fn detail(
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Sent by a page on another site", body = ErrorBody),
         (status = 404, description = "No live key of yours has this id (including one just replaced by another regenerate)", body = ErrorBody),
+        (status = 429, description = "More than 100 keys created or regenerated in the last hour (the operator sets the number)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until a key can be regenerated again"))),
         (status = 503, description = "The database is unavailable", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
     ),
@@ -143,7 +185,9 @@ pub async fn regenerate(
 ) -> Result<Json<CreatedApiKey>, AppError> {
     // A malformed id cannot name any key: same answer as an unknown one.
     let id = Uuid::parse_str(&id).map_err(|_| AppError::KeyNotFound)?;
-    Ok(Json(api_keys::regenerate(&state.db, user.id, id).await?))
+    Ok(Json(
+        api_keys::regenerate(&state.db, state.limits.key_changes, user.id, id).await?,
+    ))
 }
 
 fn no_delete() -> AppError {

@@ -6,12 +6,10 @@ use serde::Deserialize;
 
 use super::extract::{CurrentUser, JsonBody};
 use crate::api::{AppError, UserDto, UserEnvelope};
-use crate::server::client_ip::client_ip;
 use crate::server::entities::users;
 use crate::server::error::ErrorBody;
+use crate::server::forwarded::client_addr;
 use crate::server::services::accounts;
-use crate::server::services::login_throttle::Limits;
-use crate::server::services::sign_up_throttle::SignUpLimits;
 use crate::server::session;
 use crate::server::state::AppState;
 
@@ -56,12 +54,11 @@ pub async fn register(
     extensions: Extensions,
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, AppError> {
-    let ip = client_ip(&headers, &extensions, state.config.trust_forwarded_for);
-    let limits = SignUpLimits::from_config(&state.config);
+    let ip = client_addr(&state.config, &headers, &extensions).throttle_bucket();
     let user = accounts::register(
         &state.db,
         &state.hashing,
-        limits,
+        state.limits.sign_up,
         &ip,
         &body.email,
         &body.password,
@@ -100,12 +97,11 @@ pub async fn login(
     extensions: Extensions,
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, AppError> {
-    let ip = client_ip(&headers, &extensions, state.config.trust_forwarded_for);
-    let limits = Limits::from_config(&state.config);
+    let ip = client_addr(&state.config, &headers, &extensions).throttle_bucket();
     let user = accounts::login(
         &state.db,
         &state.hashing,
-        limits,
+        state.limits.sign_in,
         &ip,
         &body.email,
         &body.password,

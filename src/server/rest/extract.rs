@@ -7,13 +7,11 @@ use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::api::AppError;
-use crate::server::client_ip::client_ip;
 use crate::server::entities::users;
-use crate::server::services::api_keys::{self as key_service, VerifiedKey};
+use crate::server::forwarded::client_addr;
+use crate::server::services::verification::{Caller, VerifiedKey};
 use crate::server::session;
 use crate::server::state::AppState;
-use crate::server::time::now;
-use crate::server::usage::KeyUse;
 
 /// `axum::Json`, but every rejection is an `AppError` with a message a person can act on.
 pub struct JsonBody<T>(pub T);
@@ -84,30 +82,23 @@ impl FromRequestParts<AppState> for ApiKeyAuth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let presented = presented_key(parts).ok_or(AppError::MissingApiKey)?;
-        let at = now();
-        let verified = key_service::verify(&state.key_lookup, &state.db, presented, at, || {
-            state.count_key_lookup()
-        })
-        .await?;
-        let used = KeyUse {
-            key_id: verified.key_id,
-            stored_last_used: verified.last_used_at,
-            at,
-            ip: client_ip(
-                &parts.headers,
-                &parts.extensions,
-                state.config.trust_forwarded_for,
-            ),
-            user_agent: parts
-                .headers
-                .get(header::USER_AGENT)
-                .map(|ua| String::from_utf8_lossy(ua.as_bytes()).into_owned())
-                .unwrap_or_default(),
-        };
-        state.usage.record(&state.db, used).await?;
-        Ok(ApiKeyAuth(verified))
+        verify_key(state, parts).await.map(ApiKeyAuth)
     }
+}
+
+/// Verifies the key a request presents and records its use, with the caller's address and
+/// user agent.
+pub async fn verify_key(state: &AppState, parts: &Parts) -> Result<VerifiedKey, AppError> {
+    let presented = presented_key(parts).ok_or(AppError::MissingApiKey)?;
+    let caller = Caller {
+        ip: client_addr(&state.config, &parts.headers, &parts.extensions).to_string(),
+        user_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .map(|ua| String::from_utf8_lossy(ua.as_bytes()).into_owned())
+            .unwrap_or_default(),
+    };
+    state.verifier.verify(presented, caller).await
 }
 
 fn presented_key(parts: &Parts) -> Option<&str> {

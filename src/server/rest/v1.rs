@@ -3,9 +3,14 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::extract::ApiKeyAuth;
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+
+use super::extract::{verify_key, ApiKeyAuth};
 use crate::api::{AppError, KeyIdentity, UserDto, WhoAmI};
 use crate::server::error::ErrorBody;
+use crate::server::services::verification::VerifiedKey;
+use crate::server::state::AppState;
 
 /// Who the presented key belongs to; integrations call it first to check their key.
 #[utoipa::path(
@@ -65,14 +70,17 @@ pub const ERROR_HEADER: &str = "x-keyward-error";
                 ("WWW-Authenticate" = String, description = "`Bearer realm=\"keyward\"`"),
                 ("X-Keyward-Error" = String, description = "The same reason, for a proxy that drops the body"),
             )),
+        (status = 403, description = "The request carries an `X-Keyward-*` header of its own: only Keyward sets those", body = ErrorBody,
+            headers(("X-Keyward-Error" = String, description = "The same reason, for a proxy that drops the body"))),
         (status = 503, description = "The database is unavailable: the proxy must refuse the request", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
     ),
     security(("bearer" = []), ("api_key" = [])),
 )]
-pub async fn authorize(auth: Result<ApiKeyAuth, AppError>) -> Response {
-    let verified = match auth {
-        Ok(ApiKeyAuth(verified)) => verified,
+pub async fn authorize(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let verified = match judge(&state, &parts).await {
+        Ok(verified) => verified,
         Err(error) => {
             let reason = HeaderValue::from_str(&error.to_string()).ok();
             let mut response = error.into_response();
@@ -100,6 +108,32 @@ pub async fn authorize(auth: Result<ApiKeyAuth, AppError>) -> Response {
         }
     }
     response
+}
+
+/// A request with a client-sent `X-Keyward-*` header is refused before its key is looked at:
+/// the identity headers a proxy copies to the upstream must come from Keyward alone.
+async fn judge(state: &AppState, parts: &Parts) -> Result<VerifiedKey, AppError> {
+    if let Some(name) = parts
+        .headers
+        .keys()
+        .find(|name| name.as_str().starts_with("x-keyward-"))
+    {
+        return Err(AppError::ReservedHeader(display_header_name(name.as_str())));
+    }
+    verify_key(state, parts).await
+}
+
+/// `x-keyward-user-id` as people write it: `X-Keyward-User-Id`.
+fn display_header_name(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Percent-encodes every byte that is not visible ASCII, and `%` itself, so a value can

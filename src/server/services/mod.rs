@@ -1,8 +1,9 @@
-//! The service layer: where the rules live. REST handlers and server functions are thin
-//! adapters over these functions, so the two paths cannot drift apart.
+//! The service layer: where the rules live, and the only code that writes to the database.
+//! REST handlers and server functions are thin adapters over these functions, so the two
+//! paths cannot drift apart.
 pub mod accounts;
 pub mod api_keys;
-pub mod key_epochs;
-pub mod key_lookup;
 pub mod login_throttle;
 pub mod sign_up_throttle;
+pub mod throttle;
+pub mod verification;

@@ -1,0 +1,4 @@
+//! Accounts: registration, signing in and its throttle, sessions.
+mod sessions;
+mod sign_in;
+mod sign_up;

@@ -1,0 +1,534 @@
+//! Forward auth: `/api/v1/authorize` directly and behind a real nginx.
+use crate::common::*;
+use axum::body::Body;
+use axum::http::HeaderMap;
+use axum::http::StatusCode;
+use keyward::server::config::Config;
+use sea_orm::ActiveModelTrait;
+use sea_orm::IntoActiveModel;
+use sea_orm::Set;
+use serde_json::json;
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Child;
+use std::process::Command;
+use std::process::Stdio;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::io::AsyncReadExt;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
+use tokio::net::TcpStream;
+
+fn authorize_request(headers: &[(&str, &str)]) -> axum::http::Request<Body> {
+    request("GET", AUTHORIZE, headers, Body::empty())
+}
+
+/// Percent-decodes a header value as an upstream would.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let Some(byte) = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).expect("UTF-8")
+}
+
+async fn start_upstream() -> (SocketAddr, Upstream) {
+    let seen = Upstream::default();
+    let state = seen.clone();
+    let app = axum::Router::new().fallback(move |headers: HeaderMap| {
+        let state = state.clone();
+        async move {
+            state.calls.fetch_add(1, Ordering::SeqCst);
+            *state.last_headers.lock().unwrap() = headers;
+            axum::Json(json!({ "upstream": "reached" }))
+        }
+    });
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind upstream");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (addr, seen)
+}
+
+async fn start_nginx(keyward: SocketAddr, upstream: SocketAddr) -> Nginx {
+    let deploy = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx");
+    let dir = std::env::temp_dir().join(format!("keyward-nginx-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("nginx dir");
+    let port = free_port();
+    let config = format!(
+        r#"
+daemon off;
+master_process off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream keyward {{ server {keyward}; keepalive 8; }}
+    upstream my_api {{ server {upstream}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        include {deploy}/keyward-forward-auth.conf;
+        location / {{
+            include {deploy}/keyward-protect.conf;
+            proxy_pass http://my_api;
+        }}
+    }}
+}}
+"#,
+        dir = dir.display(),
+        deploy = deploy.display(),
+    );
+    let conf = dir.join("nginx.conf");
+    std::fs::write(&conf, config).expect("write nginx.conf");
+    let child = Command::new(nginx_binary())
+        .arg("-p")
+        .arg(&dir)
+        .arg("-c")
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start nginx");
+    let nginx = Nginx {
+        child,
+        port,
+        _dir: TempDir(dir.clone()),
+    };
+    for _ in 0..100 {
+        if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return nginx;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
+    panic!("nginx did not start on port {port}: {log}");
+}
+
+/// One HTTP/1.1 request over a fresh connection.
+async fn http_get(port: u16, path: &str, headers: &[(&str, &str)]) -> HttpAnswer {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    let mut request = format!("GET {path} HTTP/1.1\r\nHost: api.test\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    HttpAnswer {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+const AUTHORIZE: &str = "/api/v1/authorize";
+
+/// What the upstream saw: how often it was called and the headers of the last call.
+#[derive(Clone, Default)]
+struct Upstream {
+    calls: Arc<AtomicUsize>,
+    last_headers: Arc<Mutex<HeaderMap>>,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// nginx in the foreground with a config of its own; killed when dropped.
+struct Nginx {
+    child: Child,
+    port: u16,
+    _dir: TempDir,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn nginx_binary() -> PathBuf {
+    ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .expect("nginx is not installed: scripts/test.sh installs Debian's nginx (apt-get install nginx)")
+}
+
+struct HttpAnswer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl HttpAnswer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[tokio::test]
+async fn authorize_answers_204_with_who_the_key_belongs_to() {
+    let app = TestApp::new().await;
+    let cookie = app.register("proxy@example.com").await;
+    let created = app.create_key(&cookie, "Café CI").await;
+    let key = str_of(&created["fullKey"]).to_owned();
+    let user_id = app.user_id("proxy@example.com").await;
+
+    for header in [
+        ("authorization", format!("Bearer {key}")),
+        ("x-api-key", key.clone()),
+    ] {
+        let resp = app
+            .send(authorize_request(&[(header.0, header.1.as_str())]))
+            .await;
+        assert_eq!(resp.status, StatusCode::NO_CONTENT, "{}", resp.text);
+        assert!(resp.text.is_empty());
+        assert_eq!(
+            resp.header("x-keyward-user-id"),
+            Some(user_id.to_string().as_str())
+        );
+        assert_eq!(
+            resp.header("x-keyward-user-email"),
+            Some("proxy@example.com")
+        );
+        assert_eq!(resp.header("x-keyward-key-id"), created["id"].as_str());
+        assert_eq!(resp.header("x-keyward-key-name"), Some("Caf%C3%A9%20CI"));
+    }
+    // A use counts like one of /me: the first one is written at once.
+    assert!(app
+        .key_row(str_of(&created["id"]))
+        .await
+        .last_used_at
+        .is_some());
+}
+
+#[tokio::test]
+async fn authorize_refuses_with_the_same_401_as_me() {
+    let app = TestApp::new().await;
+    let cookie = app.register("refused@example.com").await;
+    let created = app.create_key(&cookie, "Old").await;
+    let old = str_of(&created["fullKey"]).to_owned();
+    assert_eq!(
+        app.regenerate(Some(&cookie), str_of(&created["id"]))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let bearer_old = format!("Bearer {old}");
+    for (headers, message) in [
+        (vec![], MISSING_API_KEY),
+        (
+            vec![("authorization", "Bearer pk_live_nope")],
+            INVALID_API_KEY,
+        ),
+        (
+            vec![("authorization", bearer_old.as_str())],
+            INVALID_API_KEY,
+        ),
+        // A browser session is not a key.
+        (vec![("cookie", cookie.as_str())], MISSING_API_KEY),
+    ] {
+        let resp = app.send(authorize_request(&headers)).await;
+        assert_error(&resp, StatusCode::UNAUTHORIZED, message);
+        assert!(resp
+            .header("www-authenticate")
+            .unwrap_or_default()
+            .starts_with("Bearer"));
+        assert_eq!(resp.header("x-keyward-error"), Some(message));
+        assert_eq!(resp.header("x-keyward-user-id"), None);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_lets_only_valid_keys_reach_the_upstream() {
+    let config = Config {
+        trust_forwarded_for: true,
+        ..Config::default()
+    };
+    let app = TestApp::with_config(config).await;
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind keyward");
+    let keyward = listener.local_addr().expect("addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(keyward::server::lifecycle::serve_until(
+        listener,
+        app.state.clone(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let (upstream_addr, upstream) = start_upstream().await;
+    let nginx = start_nginx(keyward, upstream_addr).await;
+    let get = |headers: Vec<(&'static str, String)>| {
+        let port = nginx.port;
+        async move {
+            let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            http_get(port, "/orders?page=2", &pairs).await
+        }
+    };
+
+    let cookie = app.register("nginx@example.com").await;
+    let user_id = app.user_id("nginx@example.com").await;
+    let created = app.create_key(&cookie, "Orders").await;
+    let key = str_of(&created["fullKey"]).to_owned();
+
+    // No key: Keyward's JSON 401, and the upstream never hears of it.
+    let refused = get(vec![]).await;
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert_eq!(
+        serde_json::from_str::<Value>(&refused.body).ok(),
+        Some(json!({ "error": MISSING_API_KEY }))
+    );
+    assert!(refused
+        .header("www-authenticate")
+        .unwrap_or_default()
+        .starts_with("Bearer"));
+    let bad = get(vec![("Authorization", "Bearer pk_live_nope".into())]).await;
+    assert_eq!(bad.status, 401);
+    assert_eq!(
+        serde_json::from_str::<Value>(&bad.body).ok(),
+        Some(json!({ "error": INVALID_API_KEY }))
+    );
+    assert_eq!(
+        upstream.calls.load(Ordering::SeqCst),
+        0,
+        "a refused request reached the upstream"
+    );
+
+    // A client that sends an X-Keyward-* header of its own is refused (nginx cannot strip
+    // headers by pattern), with Keyward's reason, and the upstream never hears of it.
+    for forged in ["X-Keyward-User-Id", "X-Keyward-Error", "X-Keyward-Anything"] {
+        let refused = get(vec![
+            ("Authorization", format!("Bearer {key}")),
+            (forged, "00000000-0000-0000-0000-000000000000".into()),
+        ])
+        .await;
+        assert_eq!(refused.status, 403, "{forged}: {}", refused.body);
+        assert_eq!(
+            serde_json::from_str::<Value>(&refused.body).ok(),
+            Some(json!({
+                "error": format!("{forged} is set by Keyward, never by a client; remove it from the request")
+            }))
+        );
+    }
+    assert_eq!(upstream.calls.load(Ordering::SeqCst), 0);
+
+    // A valid key reaches the upstream with who it is, and without the key itself.
+    let ok = get(vec![
+        ("Authorization", format!("Bearer {key}")),
+        ("User-Agent", "orders-sync/1.0".into()),
+    ])
+    .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(upstream.calls.load(Ordering::SeqCst), 1);
+    {
+        let seen = upstream.last_headers.lock().unwrap();
+        let value = |name: &str| {
+            let all: Vec<_> = seen
+                .get_all(name)
+                .iter()
+                .map(|v| v.to_str().unwrap().to_owned())
+                .collect();
+            assert!(
+                all.len() <= 1,
+                "{name} arrived {} times: {all:?}",
+                all.len()
+            );
+            all.into_iter().next()
+        };
+        assert_eq!(value("x-keyward-user-id"), Some(user_id.to_string()));
+        assert_eq!(
+            value("x-keyward-user-email"),
+            Some("nginx@example.com".into())
+        );
+        assert_eq!(
+            value("x-keyward-key-id"),
+            created["id"].as_str().map(str::to_owned)
+        );
+        assert_eq!(value("x-keyward-key-name"), Some("Orders".into()));
+        assert_eq!(value("x-keyward-error"), None);
+        assert_eq!(
+            value("authorization"),
+            None,
+            "the Keyward key went on to the API"
+        );
+    }
+    // The X-API-Key header works through the proxy too, and is not passed on either.
+    assert_eq!(get(vec![("X-API-Key", key.clone())]).await.status, 200);
+    assert!(upstream
+        .last_headers
+        .lock()
+        .unwrap()
+        .get("x-api-key")
+        .is_none());
+
+    // A use through the proxy counts like a call to /me: the key's usage and recent clients,
+    // with the caller's address as nginx saw it and its user agent.
+    app.state
+        .verifier
+        .usage()
+        .flush(&app.db)
+        .await
+        .expect("flush");
+    let detail = app
+        .get(
+            &format!("/api/api-keys/{}", str_of(&created["id"])),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.text);
+    let today = detail.json["usage"]
+        .as_array()
+        .and_then(|u| u.last())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(today["count"], 2, "two proxied calls today");
+    let clients = detail.json["recentClients"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        clients
+            .iter()
+            .any(|c| c["ip"] == "127.0.0.1" && c["userAgent"] == "orders-sync/1.0"),
+        "{clients:?}"
+    );
+
+    // Regenerated a moment ago: the old key is refused through the proxy at once.
+    let regenerated = app.regenerate(Some(&cookie), str_of(&created["id"])).await;
+    assert_eq!(regenerated.status, StatusCode::OK);
+    let calls = upstream.calls.load(Ordering::SeqCst);
+    let old = get(vec![("Authorization", format!("Bearer {key}"))]).await;
+    assert_eq!(old.status, 401);
+    assert_eq!(
+        serde_json::from_str::<Value>(&old.body).ok(),
+        Some(json!({ "error": INVALID_API_KEY }))
+    );
+    let new_key = str_of(&regenerated.json["fullKey"]).to_owned();
+    assert_eq!(
+        get(vec![("Authorization", format!("Bearer {new_key}"))])
+            .await
+            .status,
+        200
+    );
+    assert_eq!(upstream.calls.load(Ordering::SeqCst), calls + 1);
+
+    // An expired key is refused with the reason.
+    let expiring = app.create_key(&cookie, "Expiring").await;
+    let row = app.key_row(str_of(&expiring["id"])).await;
+    let mut active = row.into_active_model();
+    active.expires_at = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
+    active.update(&app.db).await.expect("expire the key");
+    let expired = get(vec![(
+        "Authorization",
+        format!("Bearer {}", str_of(&expiring["fullKey"])),
+    )])
+    .await;
+    assert_eq!(expired.status, 401);
+    assert_eq!(
+        serde_json::from_str::<Value>(&expired.body).ok(),
+        Some(json!({ "error": "API key expired" }))
+    );
+
+    // A name with CR/LF and non-ASCII (a row older than today's rules) arrives intact and
+    // cannot split a header.
+    let odd = app.create_key(&cookie, "Odd").await;
+    let odd_name = "Caf\u{e9}\r\nX-Injected: yes 👩‍💻";
+    let mut active = app.key_row(str_of(&odd["id"])).await.into_active_model();
+    active.name = Set(odd_name.to_owned());
+    active.update(&app.db).await.expect("rename");
+    let through = get(vec![(
+        "Authorization",
+        format!("Bearer {}", str_of(&odd["fullKey"])),
+    )])
+    .await;
+    assert_eq!(through.status, 200, "{}", through.body);
+    {
+        let seen = upstream.last_headers.lock().unwrap();
+        assert!(
+            seen.get("x-injected").is_none(),
+            "a key name injected a header"
+        );
+        let name = seen
+            .get("x-keyward-key-name")
+            .expect("name header")
+            .to_str()
+            .unwrap();
+        assert_eq!(percent_decode(name), odd_name);
+    }
+
+    // Keyward stopped: the proxy fails closed and the upstream is never called.
+    stop.send(()).expect("server running");
+    server.await.expect("server task").expect("clean shutdown");
+    let calls = upstream.calls.load(Ordering::SeqCst);
+    let down = get(vec![("Authorization", format!("Bearer {new_key}"))]).await;
+    assert!(
+        (500..600).contains(&down.status),
+        "Keyward down answered {}",
+        down.status
+    );
+    assert_eq!(
+        upstream.calls.load(Ordering::SeqCst),
+        calls,
+        "a request passed while Keyward was down"
+    );
+    drop(nginx);
+}
