@@ -107,11 +107,12 @@ if [ "$KW_WANT_TEST" = 1 ]; then
     say "installing nginx"
     apt_install nginx
   fi
-  if ! command -v psql >/dev/null || ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
-    if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-      say "installing PostgreSQL"
-      apt_install postgresql postgresql-client
-    fi
+  # The TLS, failover and connection tests start private PostgreSQL servers of their own
+  # (initdb, pg_ctl) with certificates they make with openssl.
+  command -v openssl >/dev/null || apt_install openssl
+  if ! command -v psql >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "installing PostgreSQL"
+    apt_install postgresql postgresql-client
   fi
   if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     say "starting PostgreSQL"

@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
-use keyward::server::{config::Config, db, lifecycle, services::accounts, state::AppState};
+use keyward::server::services::{accounts, verification::Verifier};
+use keyward::server::{config::Config, db, lifecycle, state::AppState};
 use tracing_subscriber::EnvFilter;
 
 // glibc malloc showed up as ~12% of the key-verification profile; mimalloc halves that.
@@ -40,7 +41,18 @@ fn main() -> ExitCode {
 
 async fn run() -> Result<(), String> {
     let config = Config::load().map_err(|e| format!("configuration: {e}"))?;
+    // Test only: an instance whose clock is off, to show that limits do not depend on it.
+    if let Some(secs) = std::env::var("KEYWARD_TEST_CLOCK_OFFSET_SECS")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+    {
+        tracing::warn!(secs, "this instance's clock is shifted for a test");
+        keyward::server::time::set_test_clock_offset(secs);
+    }
     let backend = db::DatabaseKind::of(&config.database_url).name();
+    // A setting the key lookup cannot honour as the pool does is named before anything
+    // connects (the pool's own error for a missing certificate file names no file).
+    Verifier::check_settings(&config).map_err(|e| format!("DATABASE_URL: {e}"))?;
     let db = db::connect(&config.database_url, config.max_connections)
         .await
         .map_err(|e| format!("cannot open the {backend} database: {e}"))?;

@@ -19,8 +19,6 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::Duration;
-use tokio::io::AsyncReadExt;
-use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio::net::TcpStream;
 
@@ -129,38 +127,6 @@ http {{
     panic!("nginx did not start on port {port}: {log}");
 }
 
-/// One HTTP/1.1 request over a fresh connection.
-async fn http_get(port: u16, path: &str, headers: &[(&str, &str)]) -> HttpAnswer {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: api.test\r\nConnection: close\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.expect("read");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .expect("a status line");
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    HttpAnswer {
-        status,
-        headers,
-        body: body.to_owned(),
-    }
-}
-
 const AUTHORIZE: &str = "/api/v1/authorize";
 
 /// What the upstream saw: how often it was called and the headers of the last call.
@@ -168,13 +134,6 @@ const AUTHORIZE: &str = "/api/v1/authorize";
 struct Upstream {
     calls: Arc<AtomicUsize>,
     last_headers: Arc<Mutex<HeaderMap>>,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 /// nginx in the foreground with a config of its own; killed when dropped.
@@ -205,21 +164,6 @@ fn nginx_binary() -> PathBuf {
         .map(PathBuf::from)
         .find(|p| p.exists())
         .expect("nginx is not installed: scripts/test.sh installs Debian's nginx (apt-get install nginx)")
-}
-
-struct HttpAnswer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl HttpAnswer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 #[tokio::test]
@@ -321,7 +265,14 @@ async fn nginx_lets_only_valid_keys_reach_the_upstream() {
         let port = nginx.port;
         async move {
             let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            http_get(port, "/orders?page=2", &pairs).await
+            http(
+                std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+                "GET",
+                "/orders?page=2",
+                &pairs,
+                None,
+            )
+            .await
         }
     };
 

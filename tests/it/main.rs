@@ -11,6 +11,7 @@ mod cross_site;
 mod forward_auth;
 mod keys;
 mod lifecycle;
+mod limits;
 mod openapi;
 mod pages;
 mod requests;

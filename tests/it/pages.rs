@@ -277,6 +277,12 @@ async fn hashed_static_files_are_immutable_and_sent_precompressed() {
     assert_eq!(br.status, StatusCode::OK);
     assert_eq!(br.header("content-encoding"), Some("br"));
     assert_eq!(&br.body[..], b"pretend brotli");
+    assert!(
+        br.header("vary")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")),
+        "a shared cache must keep the brotli and plain answers apart: {:?}",
+        br.headers
+    );
     assert_eq!(
         br.header("cache-control"),
         Some("public, max-age=31536000, immutable")
@@ -285,6 +291,9 @@ async fn hashed_static_files_are_immutable_and_sent_precompressed() {
     let plain = app.send(get(format!("/pkg/{hashed}"), "identity")).await;
     assert_eq!(plain.status, StatusCode::OK);
     assert_eq!(plain.header("content-encoding"), None);
+    assert!(plain
+        .header("vary")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")));
     assert_eq!(&plain.body[..], b"\0asm raw bytes");
 
     // Unhashed names (development builds) are revalidated; missing files are not kept.

@@ -81,3 +81,61 @@ async fn api_answers_with_secrets_or_lists_are_not_cacheable() {
             .contains("frame-ancestors 'none'"));
     }
 }
+
+/// A body sent in chunks (no Content-Length) over the limit is a 413 on every path, server
+/// functions included (they read bodies themselves and used to call a cut-off body malformed).
+#[tokio::test]
+async fn chunked_bodies_over_the_limit_are_413_everywhere() {
+    let app = TestApp::new().await;
+    let cookie = app.register("chunked@example.com").await;
+    for (path, content_type) in [
+        ("/api/fn/create_key", "application/x-www-form-urlencoded"),
+        ("/api/fn/login", "application/x-www-form-urlencoded"),
+        (KEYS, "application/json"),
+    ] {
+        let chunks: Vec<Result<axum::body::Bytes, std::io::Error>> = (0..70)
+            .map(|_| Ok(axum::body::Bytes::from(vec![b'a'; 1024])))
+            .collect();
+        let body = Body::from_stream(futures_util::stream::iter(chunks));
+        let resp = app
+            .send(crate::common::request(
+                "POST",
+                path,
+                &[("content-type", content_type), ("cookie", cookie.as_str())],
+                body,
+            ))
+            .await;
+        assert_error(
+            &resp,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Request body too large (the limit is 64 KiB)",
+        );
+    }
+}
+
+/// A caller's request id is kept when it looks like one, and replaced when it could forge
+/// fields in the log line it is written into.
+#[tokio::test]
+async fn request_ids_are_kept_only_when_they_are_ids() {
+    let app = TestApp::new().await;
+    let kept = app
+        .send(crate::common::request(
+            "GET",
+            "/healthz",
+            &[("x-request-id", "req-0196e0f3.abc")],
+            Body::empty(),
+        ))
+        .await;
+    assert_eq!(kept.header("x-request-id"), Some("req-0196e0f3.abc"));
+    let forged = app
+        .send(crate::common::request(
+            "GET",
+            "/healthz",
+            &[("x-request-id", "0 status=200 path=/api/auth/login")],
+            Body::empty(),
+        ))
+        .await;
+    let replaced = forged.header("x-request-id").expect("a request id");
+    assert_ne!(replaced, "0 status=200 path=/api/auth/login");
+    assert!(uuid::Uuid::parse_str(replaced).is_ok(), "{replaced}");
+}

@@ -6,12 +6,22 @@
 //! these helpers, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod cluster;
+pub mod server_process;
+pub mod wire;
+
+pub use wire::{free_port, http, http_status, Relay};
+
+// What nearly every test module names.
+pub use axum::body::Body;
+pub use axum::http::StatusCode;
+pub use serde_json::{json, Value};
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::http::{header, HeaderMap, Request};
 use axum::Router;
 use chrono::{DateTime, FixedOffset};
 use http_body_util::BodyExt;
@@ -22,9 +32,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter,
 };
-use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -139,6 +146,29 @@ impl TestApp {
             state,
             url,
             sqlite_file,
+        }
+    }
+
+    /// The app on a database of the test's own (a private cluster, a relay): nothing is
+    /// created or dropped for it.
+    pub async fn on_url(url: &str, mut config: Config) -> TestApp {
+        let db = keyward::server::db::connect(url, config.max_connections)
+            .await
+            .unwrap_or_else(|err| panic!("cannot connect to and migrate {url}: {err}"));
+        config.database_url = url.to_owned();
+        let state = AppState::new(config, db.clone()).expect("app state");
+        state
+            .verifier
+            .connect()
+            .await
+            .expect("the key lookup connects");
+        let router = keyward::server::router::router(state.clone());
+        TestApp {
+            router,
+            db,
+            state,
+            url: url.to_owned(),
+            sqlite_file: None,
         }
     }
 
@@ -392,6 +422,22 @@ pub fn skip(test: &str, reason: &str) {
     let _ = writeln!(std::io::stderr(), "SKIPPED {test} on {backend}: {reason}");
 }
 
+/// Whether this run is the PostgreSQL pass. Tests that bring a PostgreSQL server of their own
+/// run in that pass only; in the SQLite pass they say so (`skip`).
+pub fn postgres_pass(test: &str) -> bool {
+    let postgres = !matches!(
+        std::env::var("KEYWARD_TEST_BACKEND").as_deref(),
+        Ok("sqlite")
+    );
+    if !postgres {
+        skip(
+            test,
+            "it brings its own PostgreSQL server and runs in the PostgreSQL pass",
+        );
+    }
+    postgres
+}
+
 impl TestApp {
     pub fn is_postgres(&self) -> bool {
         self.url.starts_with("postgres")
@@ -548,22 +594,4 @@ pub fn flip_char(key: &str, index: usize) -> String {
     let mut bytes = key.as_bytes().to_vec();
     bytes[index] = if bytes[index] == b'a' { b'b' } else { b'a' };
     String::from_utf8(bytes).expect("keys are ASCII")
-}
-
-/// One raw HTTP/1.1 request to a real listener; returns the status code.
-pub async fn http_status(addr: SocketAddr, path: &str, api_key: &str) -> u16 {
-    let mut stream = TcpStream::connect(addr)
-        .await
-        .expect("connect to the test server");
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {api_key}\r\nConnection: close\r\n\r\n"
-    );
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.expect("read");
-    let text = String::from_utf8_lossy(&response);
-    text.split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status line")
 }

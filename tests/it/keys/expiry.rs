@@ -193,3 +193,42 @@ async fn regenerate_keeps_the_lifetime() {
         "a key that never expired still does not"
     );
 }
+
+/// The browser's call spells "never" out; an empty expiry is a mistake, as on the JSON API,
+/// never a key that lives forever.
+#[tokio::test]
+async fn an_empty_expiry_is_refused_on_every_path() {
+    let app = TestApp::new().await;
+    let cookie = app.register("empty-expiry@example.com").await;
+    let rest = create_raw(&app, &cookie, json!({ "name": "Rest", "expiresAt": "" })).await;
+    assert_error_status(&rest, StatusCode::BAD_REQUEST);
+    let form = |expiry: &str| {
+        request(
+            "POST",
+            "/api/fn/create_key",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("cookie", cookie.as_str()),
+            ],
+            Body::from(format!("name=Form&expires_at={expiry}")),
+        )
+    };
+    let empty = app.send(form("")).await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST, "{}", empty.text);
+    let missing = app
+        .send(request(
+            "POST",
+            "/api/fn/create_key",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("cookie", cookie.as_str()),
+            ],
+            Body::from("name=Form"),
+        ))
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.text);
+    assert!(app.list_keys(&cookie).await.is_empty());
+    let never = app.send(form("never")).await;
+    assert_eq!(never.status, StatusCode::OK, "{}", never.text);
+    assert_eq!(app.list_keys(&cookie).await[0]["expiresAt"], Value::Null);
+}

@@ -4,4 +4,5 @@ mod detail;
 mod expiry;
 mod names;
 mod ownership;
+mod pagination;
 mod regenerate;

@@ -305,3 +305,44 @@ async fn concurrent_creates_with_one_name_make_exactly_one_key() {
     assert_eq!(keys[0]["id"], created[0]["id"]);
     assert_eq!(app.key_rows_of(user_id).await.len(), 1);
 }
+
+/// Invisible characters inside a name would make a second key that looks like the first.
+#[tokio::test]
+async fn lookalike_names_are_refused() {
+    let app = TestApp::new().await;
+    let cookie = app.register("lookalike@example.com").await;
+    app.create_key(&cookie, "Zapier").await;
+    for lookalike in [
+        "Zap\u{200B}ier",
+        "Zap\u{200E}ier",
+        "Zap\u{200F}ier",
+        "Zap\u{061C}ier",
+    ] {
+        let resp = app
+            .post_json(KEYS, &json!({ "name": lookalike }), Some(&cookie))
+            .await;
+        assert_error(
+            &resp,
+            StatusCode::BAD_REQUEST,
+            "Name cannot contain invisible characters such as zero-width spaces or direction marks between its letters",
+        );
+    }
+    for blank in ["\u{13430}", "\u{1D159}\u{1D159}"] {
+        let resp = app
+            .post_json(KEYS, &json!({ "name": blank }), Some(&cookie))
+            .await;
+        assert_error(
+            &resp,
+            StatusCode::BAD_REQUEST,
+            "Name must contain at least one visible character",
+        );
+    }
+    // Joiners that spell something are kept.
+    for good in ["❤\u{FE0F}\u{200D}🔥 deploys", "کلید\u{200C}ها"] {
+        let resp = app
+            .post_json(KEYS, &json!({ "name": good }), Some(&cookie))
+            .await;
+        assert_eq!(resp.status, StatusCode::OK, "{good:?}: {}", resp.text);
+    }
+    assert_eq!(app.list_keys(&cookie).await.len(), 3);
+}

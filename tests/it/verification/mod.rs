@@ -1,5 +1,7 @@
 //! Verifying presented keys: the external API, strictness, query plans, usage counting.
 mod api;
+mod expiry;
 mod plans;
 mod strict;
+mod tls;
 mod usage;

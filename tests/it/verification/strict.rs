@@ -250,3 +250,108 @@ async fn changing_a_key_moves_its_shard_and_usage_writes_move_nothing() {
         "a new email moves every shard"
     );
 }
+
+/// A restore puts the epochs table back to an earlier copy (a point-in-time restore, a
+/// promoted standby that missed the last commits, the table re-created). With counters, the
+/// next change landed on a value another instance still remembered, and that instance
+/// accepted a replaced key. Random values do not come back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_copy_of_the_epochs_cannot_bring_a_replaced_key_back() {
+    use keyward::server::keys::hash_key;
+    use keyward::server::services::verification::epochs::shard_of;
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let a = TestApp::new().await;
+    if !a.is_postgres() {
+        return skip(
+            "an_old_copy_of_the_epochs_cannot_bring_a_replaced_key_back",
+            "the epochs guard PostgreSQL's cache; SQLite's lookup is not cached",
+        );
+    }
+    let (b, _) = a.second_instance(Config::default()).await;
+    let cookie = a.register("restore@example.com").await;
+    let k = a.create_key(&cookie, "K").await;
+    let k_key = str_of(&k["fullKey"]).to_owned();
+    let shard = shard_of(&hash_key(&k_key));
+    // J: another key in K's shard.
+    let mut j_id = None;
+    for i in 0..80 {
+        let j = a.create_key(&cookie, &format!("J{i}")).await;
+        if shard_of(&hash_key(str_of(&j["fullKey"]))) == shard {
+            j_id = Some(str_of(&j["id"]).to_owned());
+            break;
+        }
+    }
+    let j_id = j_id.expect("a key in the same shard within 80 tries");
+    let me_on_b = |key: String| {
+        let b = b.clone();
+        async move { send_to(b, me_request(&key)).await.status }
+    };
+
+    assert_eq!(
+        me_on_b(k_key.clone()).await,
+        StatusCode::OK,
+        "B remembers K"
+    );
+    let snapshot: Vec<(i16, i64)> =
+        a.db.query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT shard, epoch FROM api_key_epochs",
+        ))
+        .await
+        .expect("snapshot")
+        .iter()
+        .map(|row| {
+            (
+                row.try_get_by_index(0).unwrap(),
+                row.try_get_by_index(1).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        a.regenerate(Some(&cookie), &j_id).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        me_on_b(k_key.clone()).await,
+        StatusCode::OK,
+        "B remembers K again"
+    );
+    // The restore: the rows put back as they were, as a restore writes them.
+    let values: Vec<String> = snapshot
+        .iter()
+        .map(|(s, e)| format!("({s}, {e})"))
+        .collect();
+    a.db.execute_unprepared(&format!(
+        "DELETE FROM api_key_epochs; INSERT INTO api_key_epochs (shard, epoch) VALUES {}",
+        values.join(", ")
+    ))
+    .await
+    .expect("restore the old copy");
+    let replaced = a.regenerate(Some(&cookie), str_of(&k["id"])).await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text);
+    assert_eq!(
+        me_on_b(k_key).await,
+        StatusCode::UNAUTHORIZED,
+        "B accepted K after its regenerate"
+    );
+}
+
+/// A change of the owner's email reaches the other instance's answers, not only its epochs.
+#[tokio::test]
+async fn a_new_email_is_what_the_other_instance_answers() {
+    use sea_orm::ConnectionTrait;
+    let a = TestApp::new().await;
+    let (b, _) = a.second_instance(Config::default()).await;
+    let cookie = a.register("before@example.com").await;
+    let key = str_of(&a.create_key(&cookie, "Email").await["fullKey"]).to_owned();
+    let first = send_to(b.clone(), me_request(&key)).await;
+    assert_eq!(first.json["user"]["email"], "before@example.com");
+    a.db.execute_unprepared(
+        "UPDATE users SET email = 'after@example.com' WHERE email = 'before@example.com'",
+    )
+    .await
+    .expect("change the email");
+    let second = send_to(b, me_request(&key)).await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.text);
+    assert_eq!(second.json["user"]["email"], "after@example.com");
+}

@@ -107,6 +107,13 @@ impl Pipelined {
     }
 }
 
+pub(super) fn check_settings(config: &Config) -> Result<(), SettingsError> {
+    if DatabaseKind::of(&config.database_url) == DatabaseKind::Postgres {
+        PgSettings::from_url(&config.database_url)?;
+    }
+    Ok(())
+}
+
 async fn find_with_orm(
     db: &DatabaseConnection,
     key_hash: &str,

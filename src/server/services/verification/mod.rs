@@ -67,6 +67,11 @@ impl Verifier {
         })
     }
 
+    /// Whether `config.database_url` can be honoured, without connecting.
+    pub fn check_settings(config: &Config) -> Result<(), SettingsError> {
+        lookup::check_settings(config)
+    }
+
     /// Opens the lookup's own connections (start-up: a setting that cannot work fails here,
     /// with the reason).
     pub async fn connect(&self) -> Result<(), String> {

@@ -198,7 +198,9 @@ impl TlsPlan {
                 let mut roots =
                     RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
                 if let Some(root) = &self.root {
-                    let pem = root.read()?;
+                    let pem = root
+                        .read()
+                        .map_err(|e| SettingsError(format!("sslrootcert: {e}")))?;
                     let mut added = 0;
                     for cert in CertificateDer::pem_slice_iter(&pem) {
                         let cert = cert.map_err(|e| tls_error("sslrootcert", &e))?;

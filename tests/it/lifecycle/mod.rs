@@ -1,4 +1,8 @@
 //! Running instances: health, shutdown, several instances, outages.
+mod connections;
+mod database_failures;
+mod slow_clients;
+
 use crate::common::*;
 use axum::body::Body;
 use axum::http::StatusCode;
@@ -6,57 +10,8 @@ use keyward::server::config::Config;
 use keyward::server::state::AppState;
 use serde_json::json;
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicBool;
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
-use std::sync::Mutex;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::net::TcpStream;
-use tokio::task::JoinHandle;
-
-/// A TCP proxy in front of PostgreSQL that can be cut (every connection dropped, new ones
-/// refused) and restored: a database outage without touching the shared server.
-struct CuttableProxy {
-    addr: SocketAddr,
-    up: Arc<AtomicBool>,
-    links: Arc<Mutex<Vec<JoinHandle<()>>>>,
-}
-
-impl CuttableProxy {
-    async fn start(upstream: SocketAddr) -> CuttableProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
-        let addr = listener.local_addr().expect("proxy addr");
-        let up = Arc::new(AtomicBool::new(true));
-        let links: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
-        let (up2, links2) = (up.clone(), links.clone());
-        tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
-                if !up2.load(Ordering::SeqCst) {
-                    continue; // dropping the socket refuses the connection
-                }
-                let link = tokio::spawn(async move {
-                    if let Ok(mut server) = TcpStream::connect(upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
-                    }
-                });
-                links2.lock().unwrap().push(link);
-            }
-        });
-        CuttableProxy { addr, up, links }
-    }
-
-    fn cut(&self) {
-        self.up.store(false, Ordering::SeqCst);
-        for link in self.links.lock().unwrap().drain(..) {
-            link.abort();
-        }
-    }
-
-    fn restore(&self) {
-        self.up.store(true, Ordering::SeqCst);
-    }
-}
 
 const OUTAGE_BOUND: Duration = Duration::from_secs(10);
 
@@ -205,7 +160,7 @@ async fn a_database_outage_gives_quick_503s_and_the_same_process_recovers() {
         .next()
         .and_then(|host| host.parse().ok())
         .unwrap_or_else(|| "127.0.0.1:5432".parse().unwrap());
-    let proxy = CuttableProxy::start(upstream).await;
+    let proxy = Relay::start(upstream).await;
     let via_proxy = format!("postgres://postgres@{}/{name}", proxy.addr);
     let db = keyward::server::db::connect(&via_proxy, 10)
         .await
