@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Create and regenerate throughput: N client threads on keep-alive connections.
 
-Usage: write_load.py BASE_URL COOKIE THREADS SECONDS
+Usage: write_load.py BASE_URL COOKIE THREADS SECONDS [create|regenerate]
 Each thread creates keys with unique names, then regenerates its own key in a chain (each
-regenerate replaces the previous id). Prints JSON with requests/s and latency percentiles.
+regenerate replaces the previous id); with a mode, only that phase. Prints JSON with
+requests/s and latency percentiles of the successful requests, and how many were refused
+(the per-user limit answers 429).
 """
 import http.client
 import json
@@ -22,7 +24,7 @@ def percentile(sorted_values, p):
 
 def run(base, cookie, threads, seconds, mode):
     url = urllib.parse.urlparse(base)
-    latencies, errors = [], [0]
+    latencies, errors, limited = [], [0], [0]
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -45,6 +47,9 @@ def run(base, cookie, threads, seconds, mode):
                     key_id = json.loads(data)["id"]
                 if mode == "create" or path != "/api/api-keys":
                     local.append(elapsed)
+            elif resp.status == 429:
+                with lock:
+                    limited[0] += 1
             else:
                 errors[0] += 1
             n += 1
@@ -63,6 +68,7 @@ def run(base, cookie, threads, seconds, mode):
         "mode": mode,
         "requests": len(latencies),
         "errors": errors[0],
+        "limited": limited[0],
         "rps": len(latencies) / wall,
         "p50_ms": percentile(latencies, 50) * 1000,
         "p99_ms": percentile(latencies, 99) * 1000,
@@ -71,4 +77,5 @@ def run(base, cookie, threads, seconds, mode):
 
 if __name__ == "__main__":
     base, cookie, threads, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-    print(json.dumps([run(base, cookie, threads, seconds, m) for m in ("create", "regenerate")]))
+    modes = sys.argv[5:] or ["create", "regenerate"]
+    print(json.dumps([run(base, cookie, threads, seconds, m) for m in modes]))

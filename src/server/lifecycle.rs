@@ -73,6 +73,12 @@ pub async fn serve_until(
     if let Err(err) = maintenance.await {
         tracing::error!(error = %err, "the maintenance task failed");
     }
+    // What the verification cache did for this instance (bench/flood.sh reads it).
+    tracing::info!(
+        lookups = state.verifier.lookups(),
+        cache_hits = state.verifier.cache_hits(),
+        "key verification counters"
+    );
     match state.verifier.usage().flush(&state.db).await {
         Ok(n) => tracing::info!(written = n, "flushed key usage"),
         Err(err) => tracing::error!(
