@@ -9,6 +9,9 @@ import fs from "node:fs";
  * and work. A quick start that served pages which never hydrated once went unnoticed for
  * several sessions, because nothing but curl had looked at it.
  *
+ * With KEYWARD_START=dev the same check runs against the development loop (`scripts/dev.sh`,
+ * `cargo leptos watch`: debug builds, one WASM module), which must hydrate too.
+ *
  * Departures from the README: the port (so a developer's own quick start on 3000 is never in
  * the way), and the SQLite file, which lives in a temporary directory instead of
  * `data/keyward.db`, so a developer's own quick-start data is never touched.
@@ -17,7 +20,8 @@ import fs from "node:fs";
  * KEYWARD_QUICKSTART_DATA_DIR (scripts/test.sh creates it and removes it afterwards; without
  * it a directory is made under the system's temporary directory and left there).
  */
-const port = process.env.KEYWARD_QUICKSTART_PORT ?? "3300";
+const dev = process.env.KEYWARD_START === "dev";
+const port = process.env.KEYWARD_QUICKSTART_PORT ?? (dev ? "3310" : "3300");
 const baseURL = `http://127.0.0.1:${port}`;
 // Workers load this file too; only the runner, which starts the server, needs the directory.
 const dataDir =
@@ -39,7 +43,7 @@ export default defineConfig({
   reporter: [["list"]],
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  outputDir: "test-results/quickstart",
+  outputDir: dev ? "test-results/dev" : "test-results/quickstart",
   use: {
     baseURL,
     trace: "retain-on-failure",
@@ -49,7 +53,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "bash scripts/run.sh",
+    command: dev ? "bash scripts/dev.sh" : "bash scripts/run.sh",
     cwd: "..",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
@@ -62,8 +66,10 @@ export default defineConfig({
     env: {
       ...env,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      // cargo leptos watch's live-reload socket, beside the app's port.
+      LEPTOS_RELOAD_PORT: `${Number(port) + 1}`,
       DATABASE_URL: `sqlite://${dataDir}/keyward.db?mode=rwc`,
     },
   },
-  projects: [{ name: "quickstart", use: { ...devices["Desktop Chrome"] } }],
+  projects: [{ name: dev ? "dev-loop" : "quickstart", use: { ...devices["Desktop Chrome"] } }],
 });

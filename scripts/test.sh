@@ -4,7 +4,8 @@
 #   2. Rust unit tests and the HTTP integration tests against a fresh PostgreSQL database;
 #   3. the integration tests again against SQLite;
 #   4. the Playwright suite in Chromium against the release that ships (split WASM);
-#   5. the README's quick start (scripts/run.sh), served and checked in Chromium.
+#   5. the README's quick start (scripts/run.sh), served and checked in Chromium;
+#   6. the development loop (scripts/dev.sh, cargo leptos watch), served and checked the same way.
 # Every database it creates is dropped at the end, pass or fail.
 set -euo pipefail
 shopt -s inherit_errexit 2>/dev/null || true
@@ -31,7 +32,8 @@ step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 # Every runner's output also goes to a log, so the run ends with one total.
 LOG="$(mktemp)"
 QUICKSTART_DATA_DIR="$(mktemp -d)"
-trap 'rm -rf "$LOG" "$QUICKSTART_DATA_DIR"; drop_test_databases' EXIT
+DEV_DATA_DIR="$(mktemp -d)"
+trap 'rm -rf "$LOG" "$QUICKSTART_DATA_DIR" "$DEV_DATA_DIR"; drop_test_databases' EXIT
 counted() { "$@" 2>&1 | tee -a "$LOG"; }
 
 step "format and lint"
@@ -66,6 +68,13 @@ step "the README's quick start in Chromium"
 (
   cd end2end
   KEYWARD_QUICKSTART_DATA_DIR="$QUICKSTART_DATA_DIR" counted npx playwright test --config quickstart.config.ts
+)
+# The development loop builds debug (server and one WASM module) and serves with live reload;
+# its pages must hydrate as the release's do.
+step "the development loop (cargo leptos watch) in Chromium"
+(
+  cd end2end
+  KEYWARD_START=dev KEYWARD_QUICKSTART_DATA_DIR="$DEV_DATA_DIR" counted npx playwright test --config quickstart.config.ts
 )
 step "all tests passed"
 # Rust: "test result: ok. N passed; M failed"; Playwright: "  N passed (12.3s)".

@@ -1,28 +1,24 @@
 //! The HTML shell, the router and the site header.
-use codee::binary::PostcardCodec;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
-use crate::api::deferred::fetch_current_user;
-use crate::api::{AppError, UserDto};
-use crate::components::header::SiteHeader;
-use crate::components::hydration::provide_hydration;
-use crate::components::toast::{provide_toasts, ToastRegion};
+use crate::components::not_found::NotFound;
+use crate::components::toast::ToastRegion;
+use crate::contexts::current_user::provide_current_user;
+use crate::contexts::hydration::provide_hydration;
+use crate::contexts::toasts::provide_toasts;
+use crate::features::auth::site_header::SiteHeader;
 use crate::pages::{
     api_keys::ApiKeysPage,
+    api_reference::ApiReferencePage,
     home::HomePage,
     key_detail::KeyDetailPage,
     login::LoginPage,
-    not_found::NotFound,
     register::RegisterPage,
     settings::{SettingsIndex, SettingsLayout},
 };
-
-/// The signed-in user, loaded once per page load (sign-in and sign-out reload the page).
-#[derive(Clone, Copy)]
-pub struct CurrentUser(pub Resource<Result<Option<UserDto>, AppError>, PostcardCodec>);
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -36,6 +32,38 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The document for `/docs/api`: the app's head without the hydration scripts, and a policy
+/// that allows no script at all. The page reads (and its sign-out form posts) without the WASM,
+/// which it never loads.
+#[cfg(feature = "ssr")]
+pub fn reference_shell(options: LeptosOptions) -> impl IntoView {
+    use axum::http::{header, HeaderValue};
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; \
+                 form-action 'self'; frame-ancestors 'none'",
+            ),
+        );
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <HashedStylesheet options id="leptos" />
                 <MetaTags />
             </head>
             <body>
@@ -74,9 +102,7 @@ pub fn App() -> impl IntoView {
     leptos_meta::provide_meta_context();
     provide_toasts();
     provide_hydration();
-    let user =
-        Resource::<_, PostcardCodec>::new_with_options(|| (), |_| fetch_current_user(), false);
-    provide_context(CurrentUser(user));
+    provide_current_user();
 
     view! {
         <Router>
@@ -90,6 +116,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::InOrder />
+                    // Rendered with `reference_shell` (no script): see server::router.
+                    <Route path=(StaticSegment("docs"), StaticSegment("api")) view=ApiReferencePage ssr=SsrMode::Async />
                     <ParentRoute path=StaticSegment("settings") view=SettingsLayout ssr=SsrMode::InOrder>
                         <Route path=StaticSegment("") view=SettingsIndex ssr=SsrMode::InOrder />
                         <Route path=StaticSegment("api-keys") view=ApiKeysPage ssr=SsrMode::InOrder />

@@ -258,22 +258,3 @@ mod tests {
         assert_eq!(reads("2026-11-28T12:00:00Z"), ("Expired".into(), true));
     }
 }
-
-/// Says, at the top of the page, that its code could not be loaded: the page stays as the
-/// server rendered it, and the buttons that need the WASM stay disabled.
-#[cfg(feature = "hydrate")]
-pub fn report_unhydrated_page() {
-    let document = leptos::prelude::document();
-    let (Ok(notice), Ok(Some(main))) = (
-        document.create_element("p"),
-        document.query_selector("main"),
-    ) else {
-        return;
-    };
-    notice.set_class_name("form-error");
-    let _ = notice.set_attribute("role", "alert");
-    notice.set_text_content(Some(
-        "Part of this page could not be loaded. Check your connection and reload the page.",
-    ));
-    let _ = main.prepend_with_node_1(&notice);
-}

@@ -12,11 +12,17 @@ compile_error!("the `ssr` and `hydrate` features are exclusive: build the server
 pub mod api;
 pub mod app;
 mod browser;
+mod chunks;
 mod components;
+mod contexts;
+mod features;
 mod pages;
+pub mod server_fns;
 
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod site;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -26,11 +32,11 @@ pub fn hydrate() {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {
-        match pages::load_rendered_chunks().await {
+        match chunks::load_rendered_chunks().await {
             Ok(()) => leptos::mount::hydrate_body(app::App),
             // Hydrating without a view's code would build it a second time beside the
             // server's. The server's page stays: it reads, and its forms post without the WASM.
-            Err(_) => browser::report_unhydrated_page(),
+            Err(_) => components::lazy::report_unhydrated_page(),
         }
     });
 }

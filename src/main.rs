@@ -1,7 +1,8 @@
 use std::process::ExitCode;
 
-use keyward::server::services::{accounts, verification::Verifier};
-use keyward::server::{config::Config, db, lifecycle, state::AppState};
+use keyward::server::services::{passwords, verification::Verifier};
+use keyward::server::{config::Config, db, state::AppState};
+use keyward::site::lifecycle;
 use tracing_subscriber::EnvFilter;
 
 // glibc malloc showed up as ~12% of the key-verification profile; mimalloc halves that.
@@ -56,7 +57,7 @@ async fn run() -> Result<(), String> {
     let db = db::connect(&config.database_url, config.max_connections)
         .await
         .map_err(|e| format!("cannot open the {backend} database: {e}"))?;
-    tokio::task::spawn_blocking(accounts::warm_up)
+    tokio::task::spawn_blocking(passwords::warm_up)
         .await
         .map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(config.site_addr)

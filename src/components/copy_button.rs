@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use crate::browser::{copy_to_clipboard, sleep_ms};
 use crate::components::icons::{CheckIcon, CopyIcon};
-use crate::components::toast::use_toasts;
+use crate::contexts::toasts::use_toasts;
 
 /// Copies `text` to the clipboard; its icon turns into a check for two seconds.
 #[component]

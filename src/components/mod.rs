@@ -1,13 +1,9 @@
+//! The generic kit: pieces that know nothing of keys or accounts. Features build on them.
 pub mod copy_button;
-pub mod create_key_dialog;
-pub mod header;
-pub mod hydration;
 pub mod icons;
-pub mod key_table;
-pub mod lazy_dialogs;
+pub mod lazy;
 pub mod modal;
-pub mod regenerate_dialog;
-pub mod reveal_key;
+pub mod not_found;
 pub mod timestamp;
 pub mod title;
 pub mod toast;

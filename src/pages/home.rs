@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
-use crate::app::CurrentUser;
 use crate::components::title::PageTitle;
+use crate::contexts::current_user::{use_current_user, CurrentUser};
 
 /// Landing page: what Keyward is, and the way in.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let CurrentUser(user) = expect_context::<CurrentUser>();
+    let CurrentUser(user) = use_current_user();
     view! {
         <PageTitle text="Keyward" />
         <section class="hero">

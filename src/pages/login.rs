@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use super::auth_form::{lazy_auth_form, AuthMode};
 use crate::components::title::PageTitle;
+use crate::features::auth::auth_form::{lazy_auth_form, AuthMode};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

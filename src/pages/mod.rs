@@ -1,52 +1,9 @@
+//! One file per route: each page puts features together. Nothing imports a page but the router
+//! (`app`).
 pub mod api_keys;
-pub mod auth_form;
+pub mod api_reference;
 pub mod home;
 pub mod key_detail;
 pub mod login;
-pub mod not_found;
 pub mod register;
 pub mod settings;
-
-use leptos::prelude::*;
-
-use crate::api::AppError;
-
-/// What a page shows in place of a part whose code could not be fetched.
-fn chunk_unavailable(err: AppError) -> AnyView {
-    view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
-}
-
-/// Loads the WASM chunks of the lazily loaded views that the server rendered into this page.
-///
-/// Hydration walks the server's HTML synchronously, so a view whose code is still on its way
-/// would not match what is on screen (the view would be built a second time beside it). The
-/// sign-in form marks its first element with `data-lazy-view` (`auth_form::LAZY_VIEW`); a key's
-/// page is known by its path. Their chunks are loaded before hydration begins, and other pages
-/// hydrate at once.
-///
-/// The server's `<link rel="preload">` for a chunk is not the signal: it is only emitted for
-/// views rendered before the `<head>` is sent, which a view waiting on its data (the key page)
-/// may miss.
-#[cfg(feature = "hydrate")]
-pub async fn load_rendered_chunks() -> Result<(), leptos::wasm_split::SplitLoaderError> {
-    if rendered(auth_form::LAZY_VIEW) {
-        auth_form::load_auth_form().await?;
-    }
-    let path = leptos::prelude::window()
-        .location()
-        .pathname()
-        .unwrap_or_default();
-    if key_detail::is_key_page(&path) {
-        key_detail::load_key_page().await?;
-    }
-    Ok(())
-}
-
-#[cfg(feature = "hydrate")]
-fn rendered(lazy_view: &str) -> bool {
-    let selector = format!("[data-lazy-view=\"{lazy_view}\"]");
-    matches!(
-        leptos::prelude::document().query_selector(&selector),
-        Ok(Some(_))
-    )
-}

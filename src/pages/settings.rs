@@ -2,16 +2,16 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
-use crate::app::CurrentUser;
 use crate::browser::go_to;
 use crate::components::icons::KeyIcon;
 use crate::components::title::PageTitle;
+use crate::contexts::current_user::{use_current_user, CurrentUser};
 
 /// Settings frame with its side navigation. The server already redirects signed-out
 /// visitors; this guard covers navigation after hydration, which never reaches it.
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
-    let CurrentUser(user) = expect_context::<CurrentUser>();
+    let CurrentUser(user) = use_current_user();
     let location = use_location();
     Effect::new(move |_| {
         if let Some(Ok(None)) = user.get() {

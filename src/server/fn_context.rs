@@ -5,9 +5,9 @@ use leptos::prelude::{expect_context, use_context};
 use leptos::server_fn::error::FromServerFnError;
 use leptos_axum::ResponseOptions;
 
+use super::cookies;
 use super::entities::users;
 use super::forwarded::ClientAddr;
-use super::session;
 use super::state::AppState;
 use crate::api::AppError;
 
@@ -28,7 +28,7 @@ pub async fn require_user() -> Result<users::Model, AppError> {
 
 pub async fn optional_user() -> Result<Option<users::Model>, AppError> {
     let state = state();
-    session::user_from_headers(&state.db, &state.config, &request_headers().await?).await
+    cookies::user_from_headers(&state.db, &state.config, &request_headers().await?).await
 }
 
 /// The calling client, as the REST handlers see it (see `server::forwarded`).

@@ -1,10 +1,10 @@
 //! The API key format: `pk_live_` + 32 random base62 characters + a 6-character base62
 //! CRC32 of those 32 characters. The checksum lets us (and secret scanners) reject a typo or
 //! a made-up key without a database query; the randomness (~190 bits) is what protects.
-use rand::rngs::SysRng;
-use rand::TryRng;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+
+pub use super::crypto::RandomnessUnavailable;
+use super::crypto::{random_bytes, sha256_hex};
 
 pub const KEY_PREFIX: &str = "pk_live_";
 const RANDOM_LEN: usize = 32;
@@ -40,18 +40,12 @@ impl std::fmt::Debug for GeneratedKey {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("the operating system's random number generator failed")]
-pub struct RandomnessUnavailable;
-
 /// Draws a new key from the OS CSPRNG.
 pub fn generate() -> Result<GeneratedKey, RandomnessUnavailable> {
     let mut random = String::with_capacity(RANDOM_LEN);
     let mut buf = [0u8; 64];
     while random.len() < RANDOM_LEN {
-        SysRng
-            .try_fill_bytes(&mut buf)
-            .map_err(|_| RandomnessUnavailable)?;
+        random_bytes(&mut buf)?;
         // Rejection sampling: 248 = 4 × 62, so accepted bytes map uniformly onto base62.
         for &b in buf.iter().filter(|&&b| b < 248) {
             if random.len() == RANDOM_LEN {
@@ -96,7 +90,7 @@ pub fn is_well_formed(key: &str) -> bool {
 
 /// Lower-case hex SHA-256 of the full key: the only form in which a key is stored.
 pub fn hash_key(full_key: &str) -> String {
-    hex::encode(Sha256::digest(full_key.as_bytes()))
+    sha256_hex(full_key)
 }
 
 pub fn display_prefix(full_key: &str) -> &str {
@@ -106,11 +100,6 @@ pub fn display_prefix(full_key: &str) -> &str {
 /// `pk_live_abc1` → `pk_live_abc1****`.
 pub fn mask(prefix: &str) -> String {
     format!("{prefix}****")
-}
-
-/// Constant-time equality for secrets and their hashes.
-pub fn secrets_equal(a: &str, b: &str) -> bool {
-    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 #[cfg(test)]

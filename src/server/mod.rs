@@ -1,20 +1,20 @@
-//! Everything that runs only on the server: configuration, the database, the service layer
-//! where the rules live, and the HTTP adapters (REST handlers, middleware) around it.
+//! Everything that runs only on the server and knows nothing of the UI: configuration, the
+//! database, the service layer where the rules live, and the HTTP adapters around it (REST
+//! handlers, middleware, cookies, the proxy's headers). `crate::site` puts it together with
+//! the pages.
+pub mod api_reference;
 pub mod config;
 pub mod connections;
+pub mod cookies;
+pub mod crypto;
 pub mod db;
-pub mod docs_page;
 pub mod entities;
 pub mod error;
 pub mod fn_context;
 pub mod forwarded;
-pub mod hashing;
 pub mod keys;
-pub mod lifecycle;
 pub mod middleware;
 pub mod rest;
-pub mod router;
 pub mod services;
-pub mod session;
 pub mod state;
 pub mod time;

@@ -5,9 +5,10 @@ use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
 use super::config::Config;
-use super::hashing::Hashing;
+use super::services::accounts::Accounts;
 use super::services::api_keys::KeyChangeLimit;
 use super::services::login_throttle;
+use super::services::passwords::Hashing;
 use super::services::sign_up_throttle::SignUpLimits;
 use super::services::verification::pg_connect::SettingsError;
 use super::services::verification::Verifier;
@@ -76,6 +77,19 @@ fn built_with_hashed_files() -> bool {
         .ok()
         .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
         .is_some_and(|file| file.exists())
+}
+
+impl AppState {
+    /// Registration and sign-in, with this instance's hashing threads and limits.
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts {
+            db: &self.db,
+            hashing: &self.hashing,
+            sign_in: self.limits.sign_in,
+            sign_up: self.limits.sign_up,
+            session_lifetime_days: self.config.session_lifetime_days,
+        }
+    }
 }
 
 impl std::ops::Deref for AppState {

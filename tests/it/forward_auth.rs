@@ -252,7 +252,7 @@ async fn nginx_lets_only_valid_keys_reach_the_upstream() {
         .expect("bind keyward");
     let keyward = listener.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(keyward::server::lifecycle::serve_until(
+    let server = tokio::spawn(keyward::site::lifecycle::serve_until(
         listener,
         app.state.clone(),
         async {

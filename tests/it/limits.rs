@@ -9,6 +9,7 @@ use keyward::server::config::Config;
 /// count a different window, and its start-up purge would delete the other's failures.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn limits_hold_exactly_across_instances_whose_clocks_disagree() {
+    let _heavy = heavy_test().await;
     let a = TestApp::new().await;
     if !a.is_postgres() {
         return skip(
@@ -50,6 +51,7 @@ async fn limits_hold_exactly_across_instances_whose_clocks_disagree() {
 /// creates and regenerates count together; a refused or failed one does not count.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn key_changes_are_limited_per_user() {
+    let _heavy = heavy_test().await;
     let app = TestApp::new().await;
     let cookie = app.register("script@example.com").await;
     let other = app.register("person@example.com").await;

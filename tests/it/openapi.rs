@@ -177,7 +177,7 @@ async fn outage_instance(app: &TestApp) -> Router {
         database_url: url,
         ..Config::default()
     };
-    keyward::server::router::router(AppState::new(config, db).expect("app state"))
+    keyward::site::router::router(AppState::new(config, db).expect("app state"))
 }
 
 /// The PyPI validator, with the OpenAPI 3.1 meta-schema it ships (no network).
@@ -816,7 +816,7 @@ fn no_route_bypasses_the_documented_list() {
         !rest.contains(".route("),
         "rest/mod.rs adds a route outside `routes!`"
     );
-    let app = include_str!("../../src/server/router.rs");
+    let app = include_str!("../../src/site/router.rs");
     assert_eq!(
         app.matches(".route(").count(),
         app.matches(".route(\"/docs/api\"").count(),
@@ -827,6 +827,16 @@ fn no_route_bypasses_the_documented_list() {
         1,
         "only /pkg is nested in router.rs"
     );
+}
+
+/// The text of `html` with the entities HTML writers use turned back into characters.
+fn unescape(html: &str) -> String {
+    html.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// `/docs/api`: every documented endpoint, for people, from the same document; no script.
@@ -856,7 +866,14 @@ async fn the_reference_page_lists_every_endpoint_without_any_script() {
     );
     assert!(
         !page.text.contains("<script"),
-        "the reference page carries no script"
+        "the reference page carries no script: {}",
+        page.text
+            .split("<script")
+            .nth(1)
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect::<String>()
     );
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
@@ -867,10 +884,22 @@ async fn the_reference_page_lists_every_endpoint_without_any_script() {
             );
         }
     }
+    let text = unescape(&page.text);
     assert!(
-        page.text
-            .contains("curl -i &quot;$KEYWARD_URL/api/v1/me&quot;"),
+        text.contains("curl -i \"$KEYWARD_URL/api/v1/me\""),
         "without a configured public URL, curl examples read it from a shell variable"
+    );
+    // A page of the app: its header, never cached publicly (the header shows who is signed
+    // in), code that scrolls by keyboard, code spans written as code.
+    assert!(
+        page.text.contains("class=\"site-header\""),
+        "the app's header"
+    );
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    assert!(page.text.contains("<pre tabindex=\"0\""));
+    assert!(
+        !text.contains("`{\"error\""),
+        "literal backticks are rendered as code"
     );
     assert!(page.text.contains("Authorization: Bearer pk_live_…"));
     assert!(page.text.contains("npx openapi-typescript"));
@@ -890,8 +919,7 @@ async fn the_reference_page_lists_every_endpoint_without_any_script() {
         ))
         .await;
     assert!(
-        page.text
-            .contains("curl -i &#39;https://keys.example.com/api/v1/me&#39;"),
+        unescape(&page.text).contains("curl -i 'https://keys.example.com/api/v1/me'"),
         "curl examples use the configured address"
     );
     assert!(!page.text.contains("evil.example"));

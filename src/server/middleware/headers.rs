@@ -10,7 +10,8 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let static_asset = path.starts_with("/pkg/") || path == "/favicon.ico";
     let hashed = path.starts_with("/pkg/") && is_content_hashed(path);
     // The same for everyone and changed only by a deploy: they say how long to keep them.
-    let public_document = path == "/api/openapi.json" || path == "/docs/api";
+    // (`/docs/api` is not: its header shows who is signed in.)
+    let public_document = path == "/api/openapi.json";
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(

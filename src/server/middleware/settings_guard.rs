@@ -4,7 +4,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::server::session;
+use crate::server::cookies;
 use crate::server::state::AppState;
 
 pub async fn require_session_for_settings(
@@ -16,7 +16,7 @@ pub async fn require_session_for_settings(
     let protected = path == "/settings" || path.starts_with("/settings/");
     if protected {
         let signed_in =
-            match session::user_from_headers(&state.db, &state.config, request.headers()).await {
+            match cookies::user_from_headers(&state.db, &state.config, request.headers()).await {
                 Ok(user) => user.is_some(),
                 Err(err) => return err.into_response(),
             };

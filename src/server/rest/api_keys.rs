@@ -4,6 +4,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::extract::{CurrentUser, JsonBody};
+use super::responses::{CrossSite, NotJson, NotSignedIn, TooLarge, TooManyKeyChanges, Unavailable};
 use crate::api::validation::NAME_REQUIRED;
 use crate::api::{ApiKeyDetail, AppError, CreatedApiKey, KeyList};
 use crate::server::error::ErrorBody;
@@ -51,9 +52,8 @@ pub struct ListParams {
     responses(
         (status = 200, description = "The keys", body = KeyList),
         (status = 400, description = "A `limit` outside 1–100, a `cursor` this server did not give out, or a search text over 100 characters", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+        NotSignedIn,
+        Unavailable,
     ),
     security(("session" = [])),
 )]
@@ -90,14 +90,12 @@ pub async fn list(
     responses(
         (status = 200, description = "The new key, with its secret", body = CreatedApiKey),
         (status = 400, description = "Malformed JSON; a missing, blank, non-string, too long or duplicate name; or an expiry that is not a future RFC 3339 time within 366 days", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
-        (status = 413, description = "Body larger than 64 KiB", body = ErrorBody),
-        (status = 415, description = "Body not sent as `application/json`", body = ErrorBody),
-        (status = 429, description = "More than 100 keys created or regenerated in the last hour (the operator sets the number)", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds until a key can be created again"))),
-        (status = 503, description = "The database is unavailable", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+        NotSignedIn,
+        CrossSite,
+        TooLarge,
+        NotJson,
+        TooManyKeyChanges,
+        Unavailable,
     ),
     security(("session" = [])),
 )]
@@ -143,10 +141,9 @@ pub async fn create(
     params(("id" = String, Path, description = "The id of a live key", format = "uuid")),
     responses(
         (status = 200, description = "The key and its record", body = ApiKeyDetail),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 404, description = "No live key of yours has this id (unknown, someone else's, replaced, or not an id)", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+        Unavailable,
     ),
     security(("session" = [])),
 )]
@@ -168,13 +165,11 @@ pub async fn detail(
     params(("id" = String, Path, description = "The id of a live key", format = "uuid")),
     responses(
         (status = 200, description = "The new version, with its secret (a new id)", body = CreatedApiKey),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
+        NotSignedIn,
+        CrossSite,
         (status = 404, description = "No live key of yours has this id (including one just replaced by another regenerate)", body = ErrorBody),
-        (status = 429, description = "More than 100 keys created or regenerated in the last hour (the operator sets the number)", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds until a key can be regenerated again"))),
-        (status = 503, description = "The database is unavailable", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+        TooManyKeyChanges,
+        Unavailable,
     ),
     security(("session" = [])),
 )]
@@ -203,7 +198,7 @@ fn no_delete() -> AppError {
     tag = "api-keys",
     params(("id" = String, Path, description = "A key id", format = "uuid")),
     responses(
-        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
+        CrossSite,
         (status = 405, description = "Keys cannot be deleted", body = ErrorBody),
     ),
     security(("session" = [])),
@@ -219,7 +214,7 @@ pub async fn delete_key() -> AppError {
     tag = "api-keys",
     params(("id" = String, Path, description = "A key id", format = "uuid")),
     responses(
-        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
+        CrossSite,
         (status = 405, description = "Keys cannot be replaced this way", body = ErrorBody),
     ),
     security(("session" = [])),
@@ -235,7 +230,7 @@ pub async fn put_key() -> AppError {
     tag = "api-keys",
     params(("id" = String, Path, description = "A key id", format = "uuid")),
     responses(
-        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
+        CrossSite,
         (status = 405, description = "Keys cannot be changed this way", body = ErrorBody),
     ),
     security(("session" = [])),

@@ -5,12 +5,12 @@ use axum::Json;
 use serde::Deserialize;
 
 use super::extract::{CurrentUser, JsonBody};
+use super::responses::{CrossSite, NotJson, TooLarge, Unavailable};
 use crate::api::{AppError, UserDto, UserEnvelope};
-use crate::server::entities::users;
+use crate::server::cookies;
 use crate::server::error::ErrorBody;
 use crate::server::forwarded::client_addr;
-use crate::server::services::accounts;
-use crate::server::session;
+use crate::server::services::accounts::SignedIn;
 use crate::server::state::AppState;
 
 /// An email and a password.
@@ -37,10 +37,10 @@ pub struct Credentials {
         (status = 201, description = "Signed up and signed in", body = UserEnvelope,
             headers(("Set-Cookie" = String, description = "The session cookie: `keyward_session` (or `__Host-keyward_session` behind TLS), HttpOnly, SameSite=Lax"))),
         (status = 400, description = "Malformed JSON, an invalid email, or a password outside 12–128 characters", body = ErrorBody),
-        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
+        CrossSite,
         (status = 409, description = "An account with this email already exists", body = ErrorBody),
-        (status = 413, description = "Body larger than 64 KiB", body = ErrorBody),
-        (status = 415, description = "Body not sent as `application/json`", body = ErrorBody),
+        TooLarge,
+        NotJson,
         (status = 429, description = "Too many registrations from this address", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until a registration is accepted again"))),
         (status = 503, description = "The database is unavailable, or too many passwords are being hashed", body = ErrorBody,
@@ -55,16 +55,11 @@ pub async fn register(
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, AppError> {
     let ip = client_addr(&state.config, &headers, &extensions).throttle_bucket();
-    let user = accounts::register(
-        &state.db,
-        &state.hashing,
-        state.limits.sign_up,
-        &ip,
-        &body.email,
-        &body.password,
-    )
-    .await?;
-    signed_in(&state, StatusCode::CREATED, user).await
+    let signed_in = state
+        .accounts()
+        .register(&ip, &body.email, &body.password)
+        .await?;
+    Ok(respond_signed_in(&state, StatusCode::CREATED, signed_in))
 }
 
 /// Sign in.
@@ -81,9 +76,9 @@ pub async fn register(
             headers(("Set-Cookie" = String, description = "The session cookie"))),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Invalid email or password (the answer never says which)", body = ErrorBody),
-        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
-        (status = 413, description = "Body larger than 64 KiB", body = ErrorBody),
-        (status = 415, description = "Body not sent as `application/json`", body = ErrorBody),
+        CrossSite,
+        TooLarge,
+        NotJson,
         (status = 429, description = "Too many failed attempts", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until an attempt is accepted again"))),
         (status = 503, description = "The database is unavailable, or too many passwords are being checked", body = ErrorBody,
@@ -98,16 +93,11 @@ pub async fn login(
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, AppError> {
     let ip = client_addr(&state.config, &headers, &extensions).throttle_bucket();
-    let user = accounts::login(
-        &state.db,
-        &state.hashing,
-        state.limits.sign_in,
-        &ip,
-        &body.email,
-        &body.password,
-    )
-    .await?;
-    signed_in(&state, StatusCode::OK, user).await
+    let signed_in = state
+        .accounts()
+        .login(&ip, &body.email, &body.password)
+        .await?;
+    Ok(respond_signed_in(&state, StatusCode::OK, signed_in))
 }
 
 /// Sign out: the session ends everywhere, including any copy of the cookie.
@@ -118,9 +108,8 @@ pub async fn login(
     responses(
         (status = 204, description = "Signed out (also when no session was open)",
             headers(("Set-Cookie" = String, description = "Clears the session cookie"))),
-        (status = 403, description = "Sent by a page on another site", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+        CrossSite,
+        Unavailable,
     ),
     security(("session" = [])),
 )]
@@ -128,10 +117,10 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    session::destroy_from_headers(&state.db, &state.config, &headers).await?;
+    cookies::destroy_from_headers(&state.db, &state.config, &headers).await?;
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, session::clear_cookie(&state.config))],
+        [(header::SET_COOKIE, cookies::clear_cookie(&state.config))],
     )
         .into_response())
 }
@@ -144,8 +133,7 @@ pub async fn logout(
     responses(
         (status = 200, description = "The signed-in user", body = UserEnvelope),
         (status = 401, description = "No valid session", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+        Unavailable,
     ),
     security(("session" = [])),
 )]
@@ -155,19 +143,14 @@ pub async fn session(CurrentUser(user): CurrentUser) -> Json<UserEnvelope> {
     })
 }
 
-async fn signed_in(
-    state: &AppState,
-    status: StatusCode,
-    user: users::Model,
-) -> Result<Response, AppError> {
-    let token = session::create(&state.db, &state.config, user.id).await?;
-    let cookie = session::set_cookie(&state.config, token);
-    Ok((
+fn respond_signed_in(state: &AppState, status: StatusCode, signed_in: SignedIn) -> Response {
+    let cookie = cookies::set_cookie(&state.config, signed_in.session_token);
+    (
         status,
         [(header::SET_COOKIE, cookie)],
         Json(UserEnvelope {
-            user: UserDto::from(&user),
+            user: UserDto::from(&signed_in.user),
         }),
     )
-        .into_response())
+        .into_response()
 }

@@ -7,10 +7,10 @@ use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::api::AppError;
+use crate::server::cookies;
 use crate::server::entities::users;
 use crate::server::forwarded::client_addr;
 use crate::server::services::verification::{Caller, VerifiedKey};
-use crate::server::session;
 use crate::server::state::AppState;
 
 /// `axum::Json`, but every rejection is an `AppError` with a message a person can act on.
@@ -63,7 +63,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        session::user_from_headers(&state.db, &state.config, &parts.headers)
+        cookies::user_from_headers(&state.db, &state.config, &parts.headers)
             .await?
             .map(CurrentUser)
             .ok_or(AppError::Unauthorized)

@@ -1,10 +1,12 @@
 //! The JSON HTTP API: thin axum adapters over the service layer. Every route is declared
-//! once, in `api()`, which gives both the router and the OpenAPI document (`docs`).
+//! once, in `api()`, which gives both the router and the OpenAPI document (`doc`); the answers
+//! many operations share are declared once too (`responses`).
 pub mod api_keys;
 pub mod auth;
-pub mod docs;
+pub mod doc;
 pub mod extract;
 pub mod health;
+mod responses;
 pub mod v1;
 
 use axum::Router;
@@ -14,11 +16,12 @@ use utoipa_axum::routes;
 
 use super::state::AppState;
 use crate::api::AppError;
+use doc::{__path_openapi_json, openapi_json, ApiDoc};
 
 /// The routes and their documentation, one `routes!` per path (utoipa-axum merges the
 /// handlers of one call into one method router).
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
@@ -37,7 +40,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(v1::authorize))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
-        .routes(routes!(docs::openapi_json))
+        .routes(routes!(openapi_json))
 }
 
 pub fn routes() -> Router<AppState> {

@@ -7,6 +7,7 @@ use axum::extract::{Request, State};
 use axum::http::request::Parts;
 
 use super::extract::{verify_key, ApiKeyAuth};
+use super::responses::Unavailable;
 use crate::api::{AppError, KeyIdentity, UserDto, WhoAmI};
 use crate::server::error::ErrorBody;
 use crate::server::services::verification::VerifiedKey;
@@ -21,8 +22,7 @@ use crate::server::state::AppState;
         (status = 200, description = "The key's owner and the key", body = WhoAmI),
         (status = 401, description = "`Missing API key`, `Invalid API key` (unknown, mistyped or replaced) or `API key expired`", body = ErrorBody,
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"keyward\"`"))),
-        (status = 503, description = "The database is unavailable", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+        Unavailable,
     ),
     security(("bearer" = []), ("api_key" = [])),
 )]

@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod login_throttle;
+pub mod passwords;
+pub mod sessions;
 pub mod sign_up_throttle;
 pub mod throttle;
 pub mod verification;

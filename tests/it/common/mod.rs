@@ -139,7 +139,7 @@ impl TestApp {
             .unwrap_or_else(|err| panic!("cannot connect to and migrate {url}: {err}"));
         config.database_url = url.clone();
         let state = AppState::new(config, db.clone()).expect("app state");
-        let router = keyward::server::router::router(state.clone());
+        let router = keyward::site::router::router(state.clone());
         TestApp {
             router,
             db,
@@ -162,7 +162,7 @@ impl TestApp {
             .connect()
             .await
             .expect("the key lookup connects");
-        let router = keyward::server::router::router(state.clone());
+        let router = keyward::site::router::router(state.clone());
         TestApp {
             router,
             db,
@@ -180,7 +180,7 @@ impl TestApp {
             .expect("second instance's pool");
         config.database_url = self.url.clone();
         let state = AppState::new(config, db).expect("app state");
-        (keyward::server::router::router(state.clone()), state)
+        (keyward::site::router::router(state.clone()), state)
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
@@ -420,6 +420,15 @@ pub fn skip(test: &str, reason: &str) {
     use std::io::Write;
     let backend = std::env::var("KEYWARD_TEST_BACKEND").unwrap_or_else(|_| "postgres".into());
     let _ = writeln!(std::io::stderr(), "SKIPPED {test} on {backend}: {reason}");
+}
+
+/// Held by the tests that load the whole machine (several instances under load, thousands of
+/// trials), so they do not run at the same time as each other: on two cores, two of them
+/// together measure the machine, not the rule.
+pub async fn heavy_test() -> tokio::sync::MutexGuard<'static, ()> {
+    static HEAVY: std::sync::LazyLock<tokio::sync::Mutex<()>> =
+        std::sync::LazyLock::new(|| tokio::sync::Mutex::new(()));
+    HEAVY.lock().await
 }
 
 /// Whether this run is the PostgreSQL pass. Tests that bring a PostgreSQL server of their own

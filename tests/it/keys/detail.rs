@@ -203,7 +203,7 @@ async fn counts_are_exact_across_instances_after_the_flush_and_a_graceful_shutdo
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(keyward::server::lifecycle::serve_until(
+    let server = tokio::spawn(keyward::site::lifecycle::serve_until(
         listener,
         b_state.clone(),
         async {
@@ -242,7 +242,7 @@ async fn the_detail_takes_a_fixed_number_of_queries_whatever_the_history() {
         ..Config::default()
     };
     let counted =
-        keyward::server::router::router(AppState::new(config, counted_db).expect("app state"));
+        keyward::site::router::router(AppState::new(config, counted_db).expect("app state"));
 
     let mut costs = Vec::new();
     for (name, regenerations) in [("Short history", 2), ("Long history", 20)] {

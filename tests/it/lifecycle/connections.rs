@@ -12,6 +12,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn six_instances_under_load_fit_in_the_default_hundred_connections() {
+    let _heavy = heavy_test().await;
     if !postgres_pass("six_instances_under_load_fit_in_the_default_hundred_connections") {
         return;
     }
@@ -103,6 +104,7 @@ async fn six_instances_under_load_fit_in_the_default_hundred_connections() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_many_clients_is_a_503_with_retry_after_and_the_instance_recovers() {
+    let _heavy = heavy_test().await;
     if !postgres_pass("too_many_clients_is_a_503_with_retry_after_and_the_instance_recovers") {
         return;
     }

@@ -108,6 +108,7 @@ impl Probe<'_> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_database_failure_answers_503_and_the_instance_recovers() {
+    let _heavy = heavy_test().await;
     if !postgres_pass("every_database_failure_answers_503_and_the_instance_recovers") {
         return;
     }

@@ -39,7 +39,7 @@ async fn graceful_shutdown_flushes_pending_last_used_times() {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(keyward::server::lifecycle::serve_until(
+    let server = tokio::spawn(keyward::site::lifecycle::serve_until(
         listener,
         app.state.clone(),
         async {
@@ -81,7 +81,7 @@ async fn routers_built_at_the_same_time_do_not_interfere() {
         let builds: Vec<_> = (0..8)
             .map(|_| {
                 let state = app.state.clone();
-                tokio::task::spawn_blocking(move || keyward::server::router::router(state))
+                tokio::task::spawn_blocking(move || keyward::site::router::router(state))
             })
             .collect();
         for build in builds {
@@ -169,7 +169,7 @@ async fn a_database_outage_gives_quick_503s_and_the_same_process_recovers() {
         database_url: via_proxy.clone(),
         ..Config::default()
     };
-    let router = keyward::server::router::router(AppState::new(config, db).expect("app state"));
+    let router = keyward::site::router::router(AppState::new(config, db).expect("app state"));
     let send = |req| tokio::time::timeout(OUTAGE_BOUND, send_to(router.clone(), req));
     let get = |path: &'static str, headers: Vec<(&'static str, String)>| {
         let pairs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -31,7 +31,7 @@ async fn slow_headers_and_idle_connections_are_closed() {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(keyward::server::lifecycle::serve_until(
+    let server = tokio::spawn(keyward::site::lifecycle::serve_until(
         listener,
         app.state.clone(),
         async {

@@ -78,6 +78,7 @@ async fn stored_epochs(app: &TestApp) -> keyward::server::services::verification
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_regenerated_key_is_refused_by_another_instance_at_once() {
+    let _heavy = heavy_test().await;
     // 2 × 1,000 regenerates by one user: far past the hourly allowance of a person.
     let config = Config {
         key_changes_per_hour: 10_000,

@@ -45,7 +45,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use super::lookup::FoundKey;
+use super::found_key::FoundKey;
 
 /// Remembered answers per instance, by default (a few hundred bytes each).
 pub const DEFAULT_CAPACITY: usize = 10_000;

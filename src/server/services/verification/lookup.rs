@@ -1,30 +1,17 @@
 //! Finding a presented key by the SHA-256 of its secret, with its owner: on PostgreSQL through
 //! the strict cache (`cache`, guarded by `epochs`) and the lookup's own connections
 //! (`pg_pipeline`); on SQLite (the zero-setup default, one instance) through sea-orm, uncached.
-use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use uuid::Uuid;
 
 use super::cache::{Cache, DEFAULT_CAPACITY};
 use super::epochs::{self, ReadBarrier};
+use super::found_key::FoundKey;
 use super::pg_connect::{PgSettings, SettingsError};
 use super::pg_pipeline::Pipeline;
 use crate::api::AppError;
 use crate::server::config::Config;
 use crate::server::db::DatabaseKind;
 use crate::server::entities::{api_keys, users};
-
-/// The row a presented key maps to, replaced or not; the verifier decides what it may do.
-#[derive(Clone, Debug)]
-pub struct FoundKey {
-    pub key_id: Uuid,
-    pub key_name: String,
-    pub user_id: Uuid,
-    pub user_email: String,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub deleted_at: Option<DateTime<Utc>>,
-    pub expires_at: Option<DateTime<Utc>>,
-}
 
 pub enum Lookup {
     Pipelined(Box<Pipelined>),

@@ -10,10 +10,12 @@
 //!    so none can forget one.
 pub mod cache;
 pub mod epochs;
+pub mod found_key;
 pub mod lookup;
 pub mod pg_connect;
 pub mod pg_pipeline;
 pub mod usage;
+mod usage_batch;
 mod usage_writes;
 
 use std::sync::atomic::{AtomicU64, Ordering};

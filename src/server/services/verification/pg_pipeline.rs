@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio_postgres::{Client, Statement};
 
 use super::epochs::{self, Epochs};
-use super::lookup::FoundKey;
+use super::found_key::FoundKey;
 use super::pg_connect::PgSettings;
 use crate::api::AppError;
 use crate::server::error::is_outage_sqlstate;

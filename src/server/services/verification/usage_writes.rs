@@ -3,7 +3,7 @@
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
 
-use super::usage::Pending;
+use super::usage_batch::Pending;
 use crate::server::entities::{api_key_clients, api_key_usage, api_keys};
 
 /// Rows per INSERT in a flush, well under every backend's bind-parameter limit.

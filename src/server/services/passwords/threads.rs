@@ -1,4 +1,4 @@
-//! Password hashing threads. Argon2id is deliberately CPU-heavy (tens of milliseconds a
+//! The password-hashing threads. Argon2id is deliberately CPU-heavy (tens of milliseconds a
 //! hash); run on tokio's blocking pool, a burst of sign-ins would take every core from key
 //! verification. Instead, `cores - 1` (at least one) dedicated threads under Linux's
 //! `SCHED_IDLE` policy do it: sign-ins get all the CPU nobody else wants, and a request

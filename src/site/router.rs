@@ -14,14 +14,15 @@ use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::docs_page;
-use super::middleware::body_limit::{self, BODY_LIMIT_BYTES};
-use super::middleware::{
+use crate::app::{reference_shell, shell, App};
+use crate::server::middleware::body_limit::{self, BODY_LIMIT_BYTES};
+use crate::server::middleware::{
     canonical_path, cross_site, headers, request_id, server_fn_status, settings_guard,
 };
-use super::rest;
-use super::state::AppState;
-use crate::app::{shell, App};
+use crate::server::rest;
+use crate::server::state::AppState;
+
+const REFERENCE_PATH: &str = "/docs/api";
 
 /// The app's page routes, found once per process by rendering `App` with resource loading
 /// suppressed. That suppression is a process-wide flag in leptos: two routers built at the
@@ -32,9 +33,45 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The reference page's answer without the resource data Leptos writes for hydration: the page
+/// never hydrates, and its policy allows no script, so the inline script would only be a
+/// policy violation in the console.
+async fn without_scripts(response: axum::response::Response) -> axum::response::Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    let mut html = String::from_utf8_lossy(&bytes).into_owned();
+    while let Some(start) = html.find("<script") {
+        let Some(end) = html[start..].find("</script>") else {
+            break;
+        };
+        html.replace_range(start..start + end + "</script>".len(), "");
+    }
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    axum::response::Response::from_parts(parts, axum::body::Body::from(html))
+}
+
 /// The complete router, ready to serve or to drive in tests with `oneshot`.
 pub fn router(state: AppState) -> Router {
-    let routes = page_routes();
+    // `/docs/api` is a page of the app rendered with a shell of its own (no script), so it is
+    // routed apart from the others.
+    let (reference_route, routes): (Vec<_>, Vec<_>) = page_routes()
+        .into_iter()
+        .partition(|route| route.path() == REFERENCE_PATH);
+    let reference = {
+        let state = state.clone();
+        let options = state.leptos_options.clone();
+        let render = leptos_axum::render_route_with_context::<AppState, _>(
+            reference_route,
+            move || provide_context(state.clone()),
+            move || reference_shell(options.clone()),
+        );
+        move |app_state: axum::extract::State<AppState>, request: Request| {
+            let render = render.clone();
+            async move { without_scripts(render(app_state, request).await).await }
+        }
+    };
     let context_state = state.clone();
     let fallback_state = state.clone();
     let options = state.leptos_options.clone();
@@ -44,7 +81,7 @@ pub fn router(state: AppState) -> Router {
         ServeDir::new(std::path::Path::new(&state.config.site_root).join("pkg")).precompressed_br();
     Router::new()
         .merge(rest::routes())
-        .route("/docs/api", axum::routing::get(docs_page::api_reference))
+        .route("/docs/api", axum::routing::get(reference))
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &state,

@@ -10,7 +10,8 @@
 //! again. (leptos's `#[lazy]` would panic instead, which aborts the whole WASM.)
 //!
 //! On the server these are the server functions themselves, called in-process.
-use super::{auth_fns, key_fns, ApiKeyDetail, AppError, KeyList, UserDto};
+use super::{auth as auth_fns, keys as key_fns};
+use crate::api::{ApiKeyDetail, AppError, KeyList, UserDto};
 
 /// Declares `pub async fn $name(args) -> Result<$out, AppError>` calling `$call`, split into
 /// the `key_actions` chunk in the browser.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Postcard;
 
-use super::{ApiKeyDetail, AppError, CreatedApiKey, KeyList};
+use crate::api::{ApiKeyDetail, AppError, CreatedApiKey, KeyList};
 
 /// `create_key`'s `expires_at` for a key that never expires.
 pub const NEVER: &str = "never";

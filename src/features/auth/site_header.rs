@@ -1,15 +1,15 @@
 use leptos::prelude::*;
 
-use crate::api::deferred::sign_out as end_session;
-use crate::app::CurrentUser;
 use crate::browser::go_to;
 use crate::components::icons::KeyIcon;
-use crate::components::toast::use_toasts;
+use crate::contexts::current_user::{use_current_user, CurrentUser};
+use crate::contexts::toasts::use_toasts;
+use crate::server_fns::deferred::sign_out as end_session;
 
 /// Site header: brand, and either the signed-in email with "Sign out" or sign-in links.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    let CurrentUser(user) = expect_context::<CurrentUser>();
+    let CurrentUser(user) = use_current_user();
     let toasts = use_toasts();
     let signing_out = RwSignal::new(false);
     let sign_out = move |ev: leptos::ev::SubmitEvent| {

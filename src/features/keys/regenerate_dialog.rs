@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
-use crate::api::key_fns::regenerate_key;
+use super::reveal_key::RevealKey;
 use crate::api::validation::display_name;
 use crate::api::{ApiKeySummary, CreatedApiKey};
 use crate::components::icons::Spinner;
 use crate::components::modal::Modal;
-use crate::components::reveal_key::RevealKey;
-use crate::components::toast::use_toasts;
+use crate::contexts::toasts::use_toasts;
+use crate::server_fns::keys::regenerate_key;
 
 /// "Regenerate API Key": confirms, replaces the secret, shows the new key exactly once.
 #[component]

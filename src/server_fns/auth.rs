@@ -3,24 +3,26 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Postcard;
 
-use super::{AppError, UserDto};
+use crate::api::{AppError, UserDto};
 
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::api::validation::safe_callback;
-    pub use crate::server::entities::users;
+    pub use crate::server::cookies;
     pub use crate::server::fn_context::{
         append_header, client_addr, optional_user, request_headers, state,
     };
-    pub use crate::server::services::accounts;
-    pub use crate::server::session;
+    pub use crate::server::services::accounts::SignedIn;
     pub use axum::http::header::SET_COOKIE;
 
-    pub async fn start_session(user: &users::Model) -> Result<(), super::AppError> {
+    /// Sets the new session's cookie and answers with who signed in.
+    pub fn signed_in(signed_in: SignedIn) -> super::UserDto {
         let state = state();
-        let token = session::create(&state.db, &state.config, user.id).await?;
-        append_header(SET_COOKIE, session::set_cookie(&state.config, token));
-        Ok(())
+        append_header(
+            SET_COOKIE,
+            cookies::set_cookie(&state.config, signed_in.session_token),
+        );
+        super::UserDto::from(&signed_in.user)
     }
 
     /// A plain HTML form post (the page's WASM has not loaded, or never will) is answered
@@ -52,19 +54,10 @@ pub async fn login(
     callback_url: Option<String>,
 ) -> Result<UserDto, AppError> {
     use ssr::*;
-    let state = state();
-    let user = accounts::login(
-        &state.db,
-        &state.hashing,
-        state.limits.sign_in,
-        &client_addr().throttle_bucket(),
-        &email,
-        &password,
-    )
-    .await?;
-    start_session(&user).await?;
+    let client = client_addr().throttle_bucket();
+    let result = state().accounts().login(&client, &email, &password).await?;
     redirect_form_post(&safe_callback(callback_url.as_deref()));
-    Ok(UserDto::from(&user))
+    Ok(signed_in(result))
 }
 
 #[server(prefix = "/api/fn", endpoint = "register", output = Postcard)]
@@ -74,27 +67,21 @@ pub async fn register(
     callback_url: Option<String>,
 ) -> Result<UserDto, AppError> {
     use ssr::*;
-    let state = state();
-    let user = accounts::register(
-        &state.db,
-        &state.hashing,
-        state.limits.sign_up,
-        &client_addr().throttle_bucket(),
-        &email,
-        &password,
-    )
-    .await?;
-    start_session(&user).await?;
+    let client = client_addr().throttle_bucket();
+    let result = state()
+        .accounts()
+        .register(&client, &email, &password)
+        .await?;
     redirect_form_post(&safe_callback(callback_url.as_deref()));
-    Ok(UserDto::from(&user))
+    Ok(signed_in(result))
 }
 
 #[server(prefix = "/api/fn", endpoint = "logout", output = Postcard)]
 pub async fn logout() -> Result<(), AppError> {
     use ssr::*;
     let state = state();
-    session::destroy_from_headers(&state.db, &state.config, &request_headers().await?).await?;
-    append_header(SET_COOKIE, session::clear_cookie(&state.config));
+    cookies::destroy_from_headers(&state.db, &state.config, &request_headers().await?).await?;
+    append_header(SET_COOKIE, cookies::clear_cookie(&state.config));
     redirect_form_post("/login");
     Ok(())
 }

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
+use super::key_page::preload_key_detail;
+use super::lazy_dialogs::RegenerateButton;
 use crate::api::validation::display_name;
 use crate::api::ApiKeySummary;
-use crate::components::lazy_dialogs::RegenerateButton;
 use crate::components::timestamp::{Expires, LastUsed, LocalDate};
-use crate::pages::key_detail::preload_key_detail;
 
 /// The user's keys: name (linking to the key's page), masked key, dates, expiry, and a
 /// Regenerate action per row.

@@ -4,11 +4,11 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth_fns::{login, register};
 use crate::api::validation::{check_email, safe_callback, validate_new_password};
 use crate::api::AppError;
 use crate::browser::go_to;
 use crate::components::icons::Spinner;
+use crate::server_fns::auth::{login, register};
 use leptos::server_fn::error::ServerFnUrlError;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub enum AuthMode {
 /// The form, in a WASM chunk of its own in a split build: the keys page, where most visits
 /// land, does not carry the sign-in code. The server renders the form whole, so it also works
 /// before (and without) the WASM; a page rendered with it has the chunk loaded before
-/// hydration (`crate::pages::load_rendered_chunks`).
+/// hydration (`crate::chunks::load_rendered_chunks`).
 #[leptos::wasm_split::wasm_split(
     auth_form,
     wasm_split_path = ::leptos::wasm_split,
@@ -32,11 +32,11 @@ fn auth_form(mode: AuthMode) -> Result<AnyView, AppError> {
 }
 
 /// The form's `data-lazy-view` marker (see `crate::pages::load_rendered_chunks`).
-pub(super) const LAZY_VIEW: &str = "auth_form";
+pub const LAZY_VIEW: &str = "auth_form";
 
 /// Loads the form's chunk; resolves at once once it is there.
 #[cfg(feature = "hydrate")]
-pub(super) async fn load_auth_form() -> Result<(), leptos::wasm_split::SplitLoaderError> {
+pub async fn load_auth_form() -> Result<(), leptos::wasm_split::SplitLoaderError> {
     preload_auth_form().await
 }
 
@@ -47,7 +47,7 @@ pub fn lazy_auth_form(mode: AuthMode) -> impl IntoView {
     Suspend::new(async move {
         auth_form(mode)
             .await
-            .unwrap_or_else(super::chunk_unavailable)
+            .unwrap_or_else(crate::components::lazy::chunk_unavailable)
     })
 }
 

@@ -1,14 +1,14 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::api::key_fns::create_key;
+use super::reveal_key::RevealKey;
 use crate::api::validation::validate_key_name;
 use crate::api::CreatedApiKey;
 use crate::browser::{iso_end_of_local_day, iso_in_days, local_date_in_days};
 use crate::components::icons::Spinner;
 use crate::components::modal::Modal;
-use crate::components::reveal_key::RevealKey;
-use crate::components::toast::use_toasts;
+use crate::contexts::toasts::use_toasts;
+use crate::server_fns::keys::create_key;
 
 /// "Create API Key": asks for a name, then shows the new key exactly once.
 #[component]
@@ -48,7 +48,8 @@ pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl I
         error.set(None);
         pending.set(true);
         leptos::task::spawn_local(async move {
-            let expires_at = expires_at.unwrap_or_else(|| crate::api::key_fns::NEVER.to_owned());
+            let expires_at =
+                expires_at.unwrap_or_else(|| crate::server_fns::keys::NEVER.to_owned());
             let result = create_key(valid, expires_at).await;
             pending.set(false);
             match result {

@@ -2,11 +2,10 @@
 //! the last write of pending key usage on the way out.
 use std::time::Duration;
 
-use super::connections::serve_with_timeouts;
 use super::router::router;
-use super::services::{login_throttle, throttle};
-use super::session;
-use super::state::AppState;
+use crate::server::connections::serve_with_timeouts;
+use crate::server::services::{login_throttle, sessions, throttle};
+use crate::server::state::AppState;
 
 /// Background upkeep: flush key usage and purge expired sessions and throttle rows, until
 /// `stop` fires. It stops between tasks, never inside one: aborting it mid-flush would drop
@@ -30,7 +29,7 @@ pub fn spawn_maintenance(
                     }
                 }
                 _ = purge.tick() => {
-                    if let Err(err) = session::purge_expired(&state.db).await {
+                    if let Err(err) = sessions::purge_expired(&state.db).await {
                         tracing::warn!(error = %err, "could not purge expired sessions");
                     }
                     if let Err(err) = login_throttle::purge_expired(&state.db, state.limits.sign_in).await {

@@ -1,7 +1,7 @@
 //! The create and regenerate dialogs, fetched the first time they are wanted rather than
 //! with the page. In a split build (`cargo leptos build --split`) they, everything only they
 //! reach (the reveal view, the copy button, the create and regenerate calls) and the deferred
-//! server calls (`api::deferred`) form one WASM chunk, `key_actions`: one chunk rather than
+//! server calls (`server_fns::deferred`) form one WASM chunk, `key_actions`: one chunk rather than
 //! one per dialog, because each split module brings its own set of shared chunks, and a
 //! dialog that needed more files than the browser's six connections to a host took a whole
 //! extra round trip to open (bench/results). The page asks for the chunk when the user shows
@@ -11,17 +11,15 @@
 //! A chunk that cannot be fetched (offline, or a deploy replaced it) is reported in a toast
 //! and the dialog stays closed; the next click tries again. (leptos's `#[lazy]` would panic,
 //! which aborts the whole WASM.) In a normal build these are plain async functions.
-use std::future::Future;
-
 use leptos::prelude::*;
 
+use super::create_key_dialog::CreateKeyDialog;
+use super::regenerate_dialog::RegenerateDialog;
 use crate::api::validation::display_name;
 use crate::api::{ApiKeySummary, AppError};
-use crate::components::create_key_dialog::CreateKeyDialog;
-use crate::components::hydration::use_hydrated;
 use crate::components::icons::RefreshIcon;
-use crate::components::regenerate_dialog::RegenerateDialog;
-use crate::components::toast::use_toasts;
+use crate::components::lazy::mount_when_opened;
+use crate::contexts::hydration::use_hydrated;
 
 #[leptos::wasm_split::wasm_split(
     key_actions,
@@ -49,41 +47,6 @@ pub fn preload_dialogs() {
     leptos::task::spawn_local(async {
         let _ = preload_key_actions().await;
     });
-}
-
-/// Mounts the dialog that `load` resolves to the first time `open` is set, and keeps it, so
-/// the native `<dialog>` closes (returning focus) the usual way. If its code cannot be
-/// fetched, a toast says so, `open` is reset, and the next open tries again.
-fn mount_when_opened<Load, Fut>(open: RwSignal<bool>, load: Load) -> impl IntoView
-where
-    Load: Fn() -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = Result<AnyView, AppError>> + Send + 'static,
-{
-    let toasts = use_toasts();
-    let wanted = RwSignal::new(false);
-    Effect::new(move |_| {
-        if open.get() {
-            wanted.set(true);
-        }
-    });
-    view! {
-        <Show when=move || wanted.get()>
-            {
-                let load = load.clone();
-                move || {
-                    let loading = load();
-                    Suspend::new(async move {
-                        loading.await.unwrap_or_else(|err| {
-                            toasts.error(err.to_string());
-                            open.set(false);
-                            wanted.set(false);
-                            ().into_any()
-                        })
-                    })
-                }
-            }
-        </Show>
-    }
 }
 
 /// "Create API Key", loaded on first use.

@@ -8,7 +8,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
-use crate::server::session::COOKIE_NAME;
+use crate::server::cookies::COOKIE_NAME;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -1,0 +1,315 @@
+//! The API reference for people, as data read from the OpenAPI document (`rest::doc`): the
+//! operations in reading order, each with a curl example and sample bodies.
+//! `pages::api_reference` renders it.
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+
+use crate::server::config::Config;
+use crate::server::cookies::cookie_name;
+
+/// The base URL in the examples when `server.public_url` is not set: a shell variable the
+/// reader sets. Never the request's `Host`, which anyone can write.
+pub const BASE_PLACEHOLDER: &str = "$KEYWARD_URL";
+
+/// Everything the reference page shows.
+pub struct Reference {
+    pub title: String,
+    pub description: String,
+    /// `server.public_url`, or `BASE_PLACEHOLDER`.
+    pub base: String,
+    /// The session cookie's name on this server.
+    pub cookie: &'static str,
+    /// The command that generates a TypeScript client from the document.
+    pub generate_client: String,
+    pub operations: Vec<Operation>,
+}
+
+/// The reference for this server's configuration.
+pub fn reference(config: &Config) -> Reference {
+    let doc = serde_json::to_value(crate::server::rest::doc::document()).unwrap_or_default();
+    let base = config.public_base().unwrap_or(BASE_PLACEHOLDER).to_owned();
+    let cookie = cookie_name(config);
+    Reference {
+        title: text(&doc["info"]["title"]),
+        description: text(&doc["info"]["description"]),
+        generate_client: format!(
+            "npx openapi-typescript@7.13.0 {}/api/openapi.json -o keyward-api.d.ts",
+            shell_quoted(&base)
+        ),
+        operations: operations(&doc, &base, cookie),
+        base,
+        cookie,
+    }
+}
+
+pub struct Operation {
+    pub anchor: String,
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub description: String,
+    pub auth: String,
+    pub parameters: Vec<(String, String, String)>,
+    pub request_body: Option<String>,
+    pub example: String,
+    pub responses: Vec<Response>,
+}
+
+pub struct Response {
+    pub status: String,
+    pub description: String,
+    pub headers: Vec<String>,
+    pub sample: Option<String>,
+}
+
+/// Every documented operation, in the order the page shows them.
+fn operations(doc: &Value, base: &str, cookie: &str) -> Vec<Operation> {
+    let mut found: Vec<(usize, String, String, &Value)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let tag = op["tags"][0].as_str().unwrap_or("other");
+            let rank = TAG_ORDER
+                .iter()
+                .position(|t| *t == tag)
+                .unwrap_or(TAG_ORDER.len());
+            found.push((rank, path.clone(), method.clone(), op));
+        }
+    }
+    found.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+    found
+        .into_iter()
+        .map(|(_, path, method, op)| operation(doc, base, cookie, path, method, op))
+        .collect()
+}
+
+fn operation(
+    doc: &Value,
+    base: &str,
+    cookie: &str,
+    path: String,
+    method: String,
+    op: &Value,
+) -> Operation {
+    let body_schema = &op["requestBody"]["content"]["application/json"]["schema"];
+    let body_example = (!body_schema.is_null()).then(|| example(doc, body_schema, 0));
+    let responses = op["responses"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(status, response)| {
+            let schema = &response["content"]["application/json"]["schema"];
+            let sample = (!schema.is_null()).then(|| {
+                let sample = if status.starts_with('4') || status.starts_with('5') {
+                    json!({ "error": first_sentence(&text(&response["description"])) })
+                } else {
+                    example(doc, schema, 0)
+                };
+                serde_json::to_string_pretty(&sample).unwrap_or_default()
+            });
+            Response {
+                status: status.clone(),
+                description: text(&response["description"]),
+                headers: response["headers"]
+                    .as_object()
+                    .map(|h| h.keys().cloned().collect())
+                    .unwrap_or_default(),
+                sample,
+            }
+        })
+        .collect();
+    Operation {
+        anchor: anchor(&method, &path),
+        summary: summary(op),
+        description: text(&op["description"]),
+        auth: auth_label(op),
+        parameters: op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| (text(&p["name"]), text(&p["in"]), text(&p["description"])))
+            .collect(),
+        request_body: body_example
+            .as_ref()
+            .map(|e| serde_json::to_string_pretty(e).unwrap_or_default()),
+        example: curl(base, cookie, &path, &method, op, body_example.as_ref()),
+        responses,
+        method: method.to_uppercase(),
+        path,
+    }
+}
+
+const TAG_ORDER: [&str; 4] = ["api-keys", "v1", "auth", "operations"];
+
+fn curl(
+    base: &str,
+    cookie: &str,
+    path: &str,
+    method: &str,
+    op: &Value,
+    body: Option<&Value>,
+) -> String {
+    let url = format!(
+        "{base}{}",
+        path.replace("{id}", "0196e0f3-1b2c-7a4d-8e5f-6a7b8c9d0e1f")
+    );
+    let url = shell_quoted(&url);
+    let mut line = match method {
+        "get" => format!("curl -i {url}"),
+        other => format!("curl -i -X {} {url}", other.to_uppercase()),
+    };
+    let schemes = security_names(op);
+    if schemes.iter().any(|s| s == "bearer") {
+        line.push_str(" \\\n  -H 'Authorization: Bearer pk_live_…'");
+    } else if schemes.iter().any(|s| s == "session") {
+        let _ = write!(line, " \\\n  -b '{cookie}=…'");
+    }
+    if let Some(body) = body {
+        let _ = write!(
+            line,
+            " \\\n  -H 'Content-Type: application/json' \\\n  -d '{}'",
+            serde_json::to_string(body)
+                .unwrap_or_default()
+                .replace('\'', "'\\''")
+        );
+    }
+    line
+}
+
+/// `url` quoted for a POSIX shell: in double quotes when it starts with the placeholder
+/// variable (so the shell expands it), else in single quotes.
+fn shell_quoted(url: &str) -> String {
+    match url.strip_prefix(BASE_PLACEHOLDER) {
+        Some(rest) => format!("\"{BASE_PLACEHOLDER}{rest}\""),
+        None => format!("'{}'", url.replace('\'', "'\\''")),
+    }
+}
+
+fn security_names(op: &Value) -> Vec<String> {
+    op["security"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|requirement| requirement.keys().cloned())
+        .collect()
+}
+
+fn auth_label(op: &Value) -> String {
+    let names = security_names(op);
+    if names.is_empty() {
+        return "none".to_owned();
+    }
+    names
+        .iter()
+        .map(|name| match name.as_str() {
+            "bearer" => "API key as `Authorization: Bearer`",
+            "api_key" => "API key as `X-API-Key`",
+            "session" => "session cookie",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// A sample value for `schema`: its own example, else one built from its parts.
+fn example(doc: &Value, schema: &Value, depth: usize) -> Value {
+    if depth > 8 {
+        return Value::Null;
+    }
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap_or_default();
+        return example(doc, &doc["components"]["schemas"][name], depth + 1);
+    }
+    for combinator in ["oneOf", "anyOf", "allOf"] {
+        if let Some(first) = schema[combinator]
+            .as_array()
+            .and_then(|options| options.iter().find(|o| o["type"] != "null"))
+        {
+            return example(doc, first, depth + 1);
+        }
+    }
+    let kind = match &schema["type"] {
+        Value::Array(types) => types
+            .iter()
+            .find(|t| *t != "null")
+            .cloned()
+            .unwrap_or(Value::Null),
+        other => other.clone(),
+    };
+    match kind.as_str() {
+        Some("object") => Value::Object(
+            schema["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(name, property)| (name.clone(), example(doc, property, depth + 1)))
+                .collect(),
+        ),
+        Some("array") => json!([example(doc, &schema["items"], depth + 1)]),
+        Some("integer") | Some("number") => json!(0),
+        Some("boolean") => json!(true),
+        Some("string") => json!("string"),
+        _ => Value::Null,
+    }
+}
+
+fn summary(op: &Value) -> String {
+    first_sentence(&text(&op["summary"]))
+}
+
+/// The first sentence of the first line: up to the first `. ` outside parentheses and code,
+/// so "(e.g. a `.` in a name)" stays whole.
+fn first_sentence(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    let (mut depth, mut in_code) = (0i32, false);
+    let chars: Vec<char> = line.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '`' => in_code = !in_code,
+            '(' if !in_code => depth += 1,
+            ')' if !in_code => depth -= 1,
+            '.' if !in_code && depth <= 0 && chars.get(i + 1) == Some(&' ') => {
+                return chars[..i].iter().collect();
+            }
+            _ => {}
+        }
+    }
+    line.trim_end_matches('.').to_owned()
+}
+
+fn text(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+fn anchor(method: &str, path: &str) -> String {
+    let slug: String = path
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("{method}{slug}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples_follow_refs_and_nullable_types() {
+        let doc = json!({ "components": { "schemas": {
+            "Key": { "type": "object", "properties": {
+                "name": { "type": "string", "example": "Zapier" },
+                "expiresAt": { "type": ["string", "null"] },
+                "count": { "type": "integer" },
+            } },
+        } } });
+        let sample = example(&doc, &json!({ "$ref": "#/components/schemas/Key" }), 0);
+        assert_eq!(
+            sample,
+            json!({ "name": "Zapier", "expiresAt": "string", "count": 0 })
+        );
+    }
+}
