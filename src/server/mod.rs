@@ -3,6 +3,7 @@
 //! handlers, middleware, cookies, the proxy's headers). `crate::site` puts it together with
 //! the pages.
 pub mod api_reference;
+mod api_reference_samples;
 pub mod config;
 pub mod connections;
 pub mod cookies;

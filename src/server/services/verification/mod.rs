@@ -14,6 +14,7 @@ pub mod found_key;
 pub mod lookup;
 pub mod pg_connect;
 pub mod pg_pipeline;
+mod pg_verifiers;
 pub mod usage;
 mod usage_batch;
 mod usage_writes;
