@@ -12,6 +12,7 @@ mod m20261128_000007_create_key_usage;
 mod m20261128_000008_create_key_epochs;
 mod m20261203_000009_random_key_epochs;
 mod m20261203_000010_throttle_events;
+mod m20261203_000011_key_restrictions;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_create_key_epochs::Migration),
             Box::new(m20261203_000009_random_key_epochs::Migration),
             Box::new(m20261203_000010_throttle_events::Migration),
+            Box::new(m20261203_000011_key_restrictions::Migration),
         ]
     }
 }

@@ -57,6 +57,19 @@ pub enum AppError {
     /// and a proxy that cannot strip them by pattern (nginx) would pass them on.
     #[error("{0} is set by Keyward, never by a client; remove it from the request")]
     ReservedHeader(String),
+    /// The key's scopes do not allow the request ("This key may not POST /orders").
+    #[error("{0}")]
+    InsufficientScope(String),
+    /// The key's allowlist does not hold the caller's address.
+    #[error("{0}")]
+    AddressNotAllowed(String),
+    /// The key's rate limit is used up for this window.
+    #[error("Rate limit exceeded")]
+    RateLimited {
+        retry_after_secs: u64,
+        limit: u32,
+        window_secs: u32,
+    },
 }
 
 impl AppError {
@@ -68,7 +81,10 @@ impl AppError {
             | AppError::MissingApiKey
             | AppError::InvalidApiKey
             | AppError::ApiKeyExpired => 401,
-            AppError::CrossSite | AppError::ReservedHeader(_) => 403,
+            AppError::CrossSite
+            | AppError::ReservedHeader(_)
+            | AppError::InsufficientScope(_)
+            | AppError::AddressNotAllowed(_) => 403,
             AppError::KeyNotFound | AppError::NotFound => 404,
             AppError::MethodNotAllowed(_) => 405,
             AppError::EmailTaken => 409,
@@ -76,7 +92,8 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => 415,
             AppError::TooManyAttempts { .. }
             | AppError::TooManySignUps { .. }
-            | AppError::TooManyKeyChanges { .. } => 429,
+            | AppError::TooManyKeyChanges { .. }
+            | AppError::RateLimited { .. } => 429,
             AppError::Internal => 500,
             AppError::Unavailable | AppError::Busy | AppError::Unreachable => 503,
         }
@@ -87,7 +104,10 @@ impl AppError {
         match self {
             AppError::TooManyAttempts { retry_after_secs }
             | AppError::TooManySignUps { retry_after_secs }
-            | AppError::TooManyKeyChanges { retry_after_secs } => Some(*retry_after_secs),
+            | AppError::TooManyKeyChanges { retry_after_secs }
+            | AppError::RateLimited {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
             AppError::Unavailable => Some(5),
             AppError::Busy => Some(2),
             _ => None,

@@ -3,8 +3,10 @@
 //! `server_fns`.)
 pub mod error;
 pub mod net;
+pub mod restrictions;
 pub mod types;
 pub mod validation;
 
 pub use error::AppError;
+pub use restrictions::{RateLimit, RestrictionOptions, ScopeDto, ScopeList};
 pub use types::*;

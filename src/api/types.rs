@@ -3,6 +3,8 @@
 //! `cfg_attr` as the derive, because the WASM build has no utoipa.
 use serde::{Deserialize, Serialize};
 
+use super::RateLimit;
+
 /// The signed-in user as the UI and the JSON API see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -49,6 +51,15 @@ pub struct ApiKeySummary {
     /// RFC 3339, UTC; null for a key that never expires.
     #[cfg_attr(feature = "ssr", schema(required = true, format = DateTime, example = "2027-02-26T09:30:00.000Z"))]
     pub expires_at: Option<String>,
+    /// The scopes the key is limited to (`GET /api/scopes`); null: full access.
+    #[cfg_attr(feature = "ssr", schema(required = true, example = json!(["read"])))]
+    pub scopes: Option<Vec<String>>,
+    /// null: no limit.
+    #[cfg_attr(feature = "ssr", schema(required = true))]
+    pub rate_limit: Option<RateLimit>,
+    /// The addresses the key may be used from, as networks; null: any address.
+    #[cfg_attr(feature = "ssr", schema(required = true, example = json!(["203.0.113.0/24"])))]
+    pub allowed_ips: Option<Vec<String>>,
 }
 
 /// `GET /api/api-keys`: the signed-in user's live keys, newest first, up to 100 at a time.
@@ -90,6 +101,15 @@ pub struct CreatedApiKey {
     /// RFC 3339, UTC; null for a key that never expires.
     #[cfg_attr(feature = "ssr", schema(required = true, format = DateTime, example = "2027-02-26T09:30:00.000Z"))]
     pub expires_at: Option<String>,
+    /// The scopes the key is limited to (`GET /api/scopes`); null: full access.
+    #[cfg_attr(feature = "ssr", schema(required = true, example = json!(["read"])))]
+    pub scopes: Option<Vec<String>>,
+    /// null: no limit.
+    #[cfg_attr(feature = "ssr", schema(required = true))]
+    pub rate_limit: Option<RateLimit>,
+    /// The addresses the key may be used from, as networks; null: any address.
+    #[cfg_attr(feature = "ssr", schema(required = true, example = json!(["203.0.113.0/24"])))]
+    pub allowed_ips: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for CreatedApiKey {
@@ -102,6 +122,9 @@ impl std::fmt::Debug for CreatedApiKey {
             .field("key_prefix", &self.key_prefix)
             .field("created_at", &self.created_at)
             .field("expires_at", &self.expires_at)
+            .field("scopes", &self.scopes)
+            .field("rate_limit", &self.rate_limit)
+            .field("allowed_ips", &self.allowed_ips)
             .finish()
     }
 }
@@ -140,6 +163,32 @@ pub struct ApiKeyDetail {
     pub versions: Vec<KeyVersion>,
     /// Up to 5 distinct clients, most recent first.
     pub recent_clients: Vec<RecentClient>,
+    /// Every change of the key's restrictions, newest first.
+    pub restriction_changes: Vec<RestrictionChange>,
+}
+
+/// What a key may do besides authenticate; each null means unrestricted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct KeyRestrictions {
+    #[cfg_attr(feature = "ssr", schema(required = true, example = json!(["read"])))]
+    pub scopes: Option<Vec<String>>,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
+    pub rate_limit: Option<RateLimit>,
+    #[cfg_attr(feature = "ssr", schema(required = true, example = json!(["203.0.113.0/24"])))]
+    pub allowed_ips: Option<Vec<String>>,
+}
+
+/// One change of a key's restrictions, from what to what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RestrictionChange {
+    #[cfg_attr(feature = "ssr", schema(format = DateTime, example = "2026-12-03T10:00:00.000Z"))]
+    pub changed_at: String,
+    pub before: KeyRestrictions,
+    pub after: KeyRestrictions,
 }
 
 /// Successful authentications on one UTC day, by any version of the key.
@@ -151,6 +200,9 @@ pub struct DailyUsage {
     pub date: String,
     #[cfg_attr(feature = "ssr", schema(minimum = 0, example = 12))]
     pub count: i64,
+    /// Uses refused for the key's rate limit (not in `count`).
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, example = 0))]
+    pub rate_limited: i64,
 }
 
 /// One secret a key has had. Never a hash, never a full key.

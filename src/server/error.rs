@@ -43,6 +43,39 @@ pub fn add_error_headers(error: &AppError, headers: &mut HeaderMap) {
             HeaderValue::from_static("Bearer realm=\"keyward\""),
         );
     }
+    match error {
+        // RFC 6750: the key is valid, but not for this.
+        AppError::InsufficientScope(_) => {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"keyward\", error=\"insufficient_scope\""),
+            );
+        }
+        AppError::RateLimited {
+            retry_after_secs,
+            limit,
+            window_secs,
+        } => add_rate_limit_fields(headers, *limit, *window_secs, 0, *retry_after_secs),
+        _ => {}
+    }
+}
+
+/// The IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers-11): the key's policy, and
+/// where it stands in the current window.
+pub fn add_rate_limit_fields(
+    headers: &mut HeaderMap,
+    limit: u32,
+    window_secs: u32,
+    remaining: u32,
+    reset_secs: u64,
+) {
+    let policy = format!("\"key\";q={limit};w={window_secs}");
+    let state = format!("\"key\";r={remaining};t={reset_secs}");
+    for (name, value) in [("ratelimit-policy", policy), ("ratelimit", state)] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(axum::http::HeaderName::from_static(name), value);
+        }
+    }
 }
 
 /// Whether a database error means "the database cannot answer right now" (answer 503 with

@@ -15,6 +15,7 @@ pub mod fn_context;
 pub mod forwarded;
 pub mod keys;
 pub mod middleware;
+pub mod permissions;
 pub mod rest;
 pub mod services;
 pub mod state;

@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use super::config::Config;
 use super::services::accounts::Accounts;
-use super::services::api_keys::KeyChangeLimit;
+use super::services::api_keys::KeyPolicy;
 use super::services::login_throttle;
 use super::services::passwords::Hashing;
 use super::services::sign_up_throttle::SignUpLimits;
@@ -26,6 +26,8 @@ pub struct Shared {
     pub config: Config,
     /// The limits, read from the configuration once.
     pub limits: Limits,
+    /// The rules for changing keys: how many changes an hour, and their restrictions.
+    pub policy: KeyPolicy,
     /// This instance's password-hashing threads and their bounded queues.
     pub hashing: Hashing,
     /// API-key verification with its lookup, cache and usage counting
@@ -52,8 +54,8 @@ impl AppState {
             limits: Limits {
                 sign_in: login_throttle::Limits::from_config(&config),
                 sign_up: SignUpLimits::from_config(&config),
-                key_changes: KeyChangeLimit::from_config(&config),
             },
+            policy: KeyPolicy::from_config(&config),
             hashing: Hashing::new(),
             verifier,
             config,
@@ -66,7 +68,6 @@ impl AppState {
 pub struct Limits {
     pub sign_in: login_throttle::Limits,
     pub sign_up: SignUpLimits,
-    pub key_changes: KeyChangeLimit,
 }
 
 /// cargo-leptos writes `hash.txt` (the content hashes in the site's file names) beside the

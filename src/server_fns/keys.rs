@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Postcard;
 
-use crate::api::{ApiKeyDetail, AppError, CreatedApiKey, KeyList};
+use crate::api::{
+    ApiKeyDetail, ApiKeySummary, AppError, CreatedApiKey, KeyList, KeyRestrictions,
+    RestrictionOptions,
+};
 
 /// `create_key`'s `expires_at` for a key that never expires.
 pub const NEVER: &str = "never";
@@ -26,23 +29,60 @@ pub async fn list_keys(
 }
 
 /// `expires_at`: RFC 3339, or `never` for a key that never expires. Required: an empty value
-/// is a mistake (400), not a key that lives forever.
-#[server(prefix = "/api/fn", endpoint = "create_key", output = Postcard)]
-pub async fn create_key(name: String, expires_at: String) -> Result<CreatedApiKey, AppError> {
+/// is a mistake (400), not a key that lives forever. The form states every restriction, so
+/// none falls back to a default.
+#[server(prefix = "/api/fn", endpoint = "create_key", input = Postcard, output = Postcard)]
+pub async fn create_key(
+    name: String,
+    expires_at: String,
+    restrictions: KeyRestrictions,
+) -> Result<CreatedApiKey, AppError> {
     use crate::server::fn_context::{require_user, state};
     use crate::server::services::api_keys;
     let user = require_user().await?;
     let requested = (expires_at != NEVER).then_some(expires_at.as_str());
     let expires_at = api_keys::parse_expiry(requested, crate::server::time::now())?;
     let state = state();
-    api_keys::create(
-        &state.db,
-        state.limits.key_changes,
-        user.id,
-        &name,
+    let new = api_keys::NewKey {
+        name,
         expires_at,
-    )
-    .await
+        scopes: restrictions.scopes,
+        rate_limit: Some(restrictions.rate_limit),
+        allowed_ips: restrictions.allowed_ips,
+    };
+    api_keys::create(&state.db, &state.policy, user.id, new).await
+}
+
+/// What the restrictions form offers: the scope catalog and the operator's bounds.
+#[server(prefix = "/api/fn", endpoint = "restriction_options", output = Postcard)]
+pub async fn load_restriction_options() -> Result<RestrictionOptions, AppError> {
+    use crate::server::fn_context::{require_user, state};
+    require_user().await?;
+    let rules = &state().policy.restrictions;
+    Ok(RestrictionOptions {
+        scopes: rules.catalog.list(),
+        max_requests: rules.max_requests,
+        default_rate_limit: rules.default_rate_limit,
+    })
+}
+
+/// Replaces all three of a key's restrictions (the form shows them all).
+#[server(prefix = "/api/fn", endpoint = "update_restrictions", input = Postcard, output = Postcard)]
+pub async fn update_restrictions(
+    id: String,
+    restrictions: KeyRestrictions,
+) -> Result<ApiKeySummary, AppError> {
+    use crate::server::fn_context::{require_user, state};
+    use crate::server::services::api_keys;
+    let user = require_user().await?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::KeyNotFound)?;
+    let patch = api_keys::RestrictionPatch {
+        scopes: Some(restrictions.scopes),
+        rate_limit: Some(restrictions.rate_limit),
+        allowed_ips: Some(restrictions.allowed_ips),
+    };
+    let state = state();
+    api_keys::update_restrictions(&state.db, &state.policy, user.id, id, patch).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "regenerate_key", output = Postcard)]
@@ -51,8 +91,7 @@ pub async fn regenerate_key(id: String) -> Result<CreatedApiKey, AppError> {
     let user = require_user().await?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::KeyNotFound)?;
     let state = state();
-    crate::server::services::api_keys::regenerate(&state.db, state.limits.key_changes, user.id, id)
-        .await
+    crate::server::services::api_keys::regenerate(&state.db, &state.policy, user.id, id).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "key_detail", output = Postcard)]

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use super::router::router;
 use crate::server::connections::serve_with_timeouts;
+use crate::server::services::verification::rate_limit;
 use crate::server::services::{login_throttle, sessions, throttle};
 use crate::server::state::AppState;
 
@@ -37,6 +38,9 @@ pub fn spawn_maintenance(
                     }
                     if let Err(err) = throttle::purge_expired(&state.db).await {
                         tracing::warn!(error = %err, "could not purge old throttle events");
+                    }
+                    if let Err(err) = rate_limit::purge_expired(&state.db).await {
+                        tracing::warn!(error = %err, "could not purge old rate-limit counters");
                     }
                 }
             }

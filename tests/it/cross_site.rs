@@ -4,22 +4,6 @@ use axum::body::Body;
 use axum::http::Request;
 use axum::http::StatusCode;
 use serde_json::json;
-use serde_json::Value;
-
-/// Checks the answer of create/regenerate and returns the full key.
-#[track_caller]
-fn assert_created_shape(created: &Value, name: &str) -> String {
-    crate::common::assert_fields(created, &CREATED_FIELDS);
-    crate::common::uuid_of(&created["id"]);
-    assert_eq!(created["name"], name);
-    let full = crate::common::str_of(&created["fullKey"]).to_owned();
-    crate::common::assert_key_format(&full);
-    let prefix = &full[..12];
-    assert_eq!(created["keyPrefix"], prefix);
-    assert_eq!(created["maskedKey"], format!("{prefix}****"));
-    crate::common::rfc3339_of(&created["createdAt"]);
-    full
-}
 
 /// A JSON sign-in request with extra headers (`Origin`, `Host`, `Sec-Fetch-Site`).
 fn login_request(body: &str, extra: &[(&str, &str)]) -> Request<Body> {
@@ -27,16 +11,6 @@ fn login_request(body: &str, extra: &[(&str, &str)]) -> Request<Body> {
     headers.extend_from_slice(extra);
     crate::common::request("POST", LOGIN, &headers, Body::from(body.to_owned()))
 }
-
-const CREATED_FIELDS: [&str; 7] = [
-    "createdAt",
-    "expiresAt",
-    "fullKey",
-    "id",
-    "keyPrefix",
-    "maskedKey",
-    "name",
-];
 
 #[tokio::test]
 async fn an_https_origin_is_another_site_for_the_http_host() {

@@ -1,16 +1,27 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use super::restrictions_form::{RestrictionsFields, RestrictionsForm};
 use super::reveal_key::RevealKey;
 use crate::api::validation::validate_key_name;
-use crate::api::CreatedApiKey;
+use crate::api::{AppError, CreatedApiKey, KeyRestrictions, RestrictionOptions};
 use crate::browser::{iso_end_of_local_day, iso_in_days, local_date_in_days};
 use crate::components::icons::Spinner;
 use crate::components::modal::Modal;
 use crate::contexts::toasts::use_toasts;
-use crate::server_fns::keys::create_key;
+use crate::server_fns::keys::{create_key, load_restriction_options};
 
-/// "Create API Key": asks for a name, then shows the new key exactly once.
+/// A new key's restrictions before the operator's default is known: none.
+fn unrestricted(rate_limit: Option<crate::api::RateLimit>) -> KeyRestrictions {
+    KeyRestrictions {
+        scopes: None,
+        rate_limit,
+        allowed_ips: None,
+    }
+}
+
+/// "Create API Key": asks for a name, an expiry and the key's restrictions, then shows the new
+/// key exactly once.
 #[component]
 pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl IntoView {
     let toasts = use_toasts();
@@ -20,6 +31,16 @@ pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl I
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let created = RwSignal::new(None::<CreatedApiKey>);
+    let restrictions = RestrictionsForm::new(&unrestricted(None));
+    // The catalog and the operator's bounds, fetched as the dialog first opens.
+    let options = RwSignal::new(None::<Result<RestrictionOptions, AppError>>);
+    leptos::task::spawn_local(async move {
+        let loaded = load_restriction_options().await;
+        if let Ok(loaded) = &loaded {
+            restrictions.reset(&unrestricted(loaded.default_rate_limit));
+        }
+        options.set(Some(loaded));
+    });
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -45,12 +66,24 @@ pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl I
             },
             days => days.parse().ok().map(iso_in_days),
         };
+        let chosen = match options.get_untracked() {
+            Some(Ok(options)) => restrictions.read(&options),
+            Some(Err(err)) => Err(format!("Could not load the permissions: {err}")),
+            None => Err("The permissions are still loading; try again in a moment".into()),
+        };
+        let chosen = match chosen {
+            Ok(chosen) => chosen,
+            Err(message) => {
+                error.set(Some(message));
+                return;
+            }
+        };
         error.set(None);
         pending.set(true);
         leptos::task::spawn_local(async move {
             let expires_at =
                 expires_at.unwrap_or_else(|| crate::server_fns::keys::NEVER.to_owned());
-            let result = create_key(valid, expires_at).await;
+            let result = create_key(valid, expires_at, chosen).await;
             pending.set(false);
             match result {
                 Ok(key) => {
@@ -68,6 +101,9 @@ pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl I
         name.set(String::new());
         expiry.set("never".into());
         expiry_date.set(String::new());
+        let default = options
+            .with_untracked(|o| o.as_ref().and_then(|o| o.as_ref().ok()?.default_rate_limit));
+        restrictions.reset(&unrestricted(default));
         error.set(None);
         on_changed.run(());
     });
@@ -130,6 +166,13 @@ pub fn CreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> impl I
                                 disabled=move || pending.get()
                             />
                         </Show>
+                        {move || match options.get() {
+                            None => view! { <p class="muted" aria-busy="true"><Spinner />" Loading permissions…"</p> }.into_any(),
+                            Some(Err(err)) => view! { <p class="form-error">{format!("Could not load the permissions: {err}")}</p> }.into_any(),
+                            Some(Ok(options)) => view! {
+                                <RestrictionsFields form=restrictions options disabled=pending id="create" />
+                            }.into_any(),
+                        }}
                         <p id="key-name-error" class="form-error" role="alert">{move || error.get()}</p>
                         <div class="modal-actions">
                             <button type="button" class="btn" on:click=move |_| open.set(false) disabled=move || pending.get()>

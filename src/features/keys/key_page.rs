@@ -6,10 +6,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::key_history::{RecentClients, Versions};
+use super::key_restrictions::KeyRestrictionsCard;
 use super::lazy_dialogs::{LazyRegenerateDialog, RegenerateButton};
 use super::usage_chart::UsageChart;
 use crate::api::validation::display_name;
-use crate::api::{ApiKeyDetail, ApiKeySummary, AppError};
+use crate::api::{ApiKeyDetail, ApiKeySummary, AppError, KeyRestrictions};
 use crate::components::icons::Spinner;
 use crate::components::not_found::NotFound;
 use crate::components::timestamp::{Expires, LastUsed, LocalDate};
@@ -81,7 +82,7 @@ fn KeyPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <div class="loading" aria-busy="true"><Spinner />" Loading the key…"</div> }>
             {move || detail.get().map(|result| match result {
-                Ok(detail) => view! { <KeyDetailView detail on_regenerate /> }.into_any(),
+                Ok(detail) => view! { <KeyDetailView detail on_regenerate on_changed=refresh /> }.into_any(),
                 Err(AppError::KeyNotFound) => view! { <NotFound /> }.into_any(),
                 Err(err) => view! {
                     <PageTitle text="API key unavailable · Keyward" />
@@ -99,13 +100,24 @@ fn KeyPage() -> impl IntoView {
 }
 
 #[component]
-fn KeyDetailView(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -> impl IntoView {
+fn KeyDetailView(
+    detail: ApiKeyDetail,
+    on_regenerate: Callback<ApiKeySummary>,
+    on_changed: Callback<()>,
+) -> impl IntoView {
     let ApiKeyDetail {
         key,
         usage,
         versions,
         recent_clients,
+        restriction_changes,
     } = detail;
+    let restrictions = KeyRestrictions {
+        scopes: key.scopes.clone(),
+        rate_limit: key.rate_limit,
+        allowed_ips: key.allowed_ips.clone(),
+    };
+    let key_id = key.id.clone();
     let name = display_name(&key.name);
     let title = format!("{name} · API Keys · Keyward");
     let for_click = key.clone();
@@ -131,6 +143,7 @@ fn KeyDetailView(detail: ApiKeyDetail, on_regenerate: Callback<ApiKeySummary>) -
                     <dd><LastUsed iso=key.last_used_at /></dd>
                 </dl>
             </section>
+            <KeyRestrictionsCard key_id current=restrictions changes=restriction_changes on_changed />
             <UsageChart usage />
             <Versions versions />
             <RecentClients clients=recent_clients />

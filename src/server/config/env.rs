@@ -1,5 +1,6 @@
 //! Environment variables that override single settings of the file.
-use super::{check_public_url, parse_proxies, Config, ConfigError};
+use super::{check_public_url, parse_proxies, parse_rate_limit, Config, ConfigError};
+use crate::api::restrictions::check_rate_limit;
 
 fn parse<T: std::str::FromStr>(name: &'static str, value: String) -> Result<T, ConfigError>
 where
@@ -73,6 +74,22 @@ impl Config {
         }
         if let Some(v) = non_empty("KEYWARD_KEY_CHANGES_PER_HOUR") {
             self.key_changes_per_hour = parse("KEYWARD_KEY_CHANGES_PER_HOUR", v)?;
+        }
+        if let Some(v) = non_empty("KEYWARD_MAX_RATE_LIMIT_REQUESTS") {
+            self.max_rate_limit_requests = parse("KEYWARD_MAX_RATE_LIMIT_REQUESTS", v)?;
+        }
+        if let Some(v) = non_empty("KEYWARD_DEFAULT_RATE_LIMIT") {
+            let limit = parse_rate_limit(&v)
+                .and_then(|limit| match limit {
+                    Some(l) => check_rate_limit(l, self.max_rate_limit_requests).map(|()| Some(l)),
+                    None => Ok(None),
+                })
+                .map_err(|reason| ConfigError::Env {
+                    name: "KEYWARD_DEFAULT_RATE_LIMIT",
+                    value: v.clone(),
+                    reason,
+                })?;
+            self.default_rate_limit = limit;
         }
         if let Some(v) = non_empty("KEYWARD_SIGN_UP_MAX_PER_IP") {
             self.sign_up_max_per_ip = parse("KEYWARD_SIGN_UP_MAX_PER_IP", v)?;

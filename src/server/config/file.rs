@@ -1,9 +1,14 @@
 //! The shape of `Leptos.toml`. Every field is optional: a missing one keeps the default.
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use super::{check_public_url, parse_proxies, Config, ConfigError};
+use crate::api::restrictions::check_rate_limit;
+use crate::api::RateLimit;
+use crate::server::permissions::{Catalog, ScopeConfig};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,6 +25,18 @@ struct FileConfig {
     sign_in: SignInSection,
     #[serde(default)]
     sign_up: SignUpSection,
+    /// `[scopes."orders:read"]`: the permissions keys may be limited to.
+    #[serde(default)]
+    scopes: BTreeMap<String, ScopeSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScopeSection {
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    allow: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -55,6 +72,16 @@ struct SessionSection {
 struct ApiKeySection {
     last_used_flush_secs: Option<u64>,
     max_changes_per_hour: Option<u32>,
+    max_rate_limit_requests: Option<u32>,
+    /// `{ requests = 100, per_seconds = 60 }`
+    default_rate_limit: Option<RateLimitSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateLimitSection {
+    requests: u32,
+    per_seconds: u32,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -126,6 +153,29 @@ pub(super) fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
         .api_keys
         .max_changes_per_hour
         .unwrap_or(c.key_changes_per_hour);
+    c.max_rate_limit_requests = file
+        .api_keys
+        .max_rate_limit_requests
+        .unwrap_or(c.max_rate_limit_requests);
+    if let Some(limit) = file.api_keys.default_rate_limit {
+        let limit = RateLimit {
+            requests: limit.requests,
+            per_seconds: limit.per_seconds,
+        };
+        check_rate_limit(limit, c.max_rate_limit_requests)
+            .map_err(|reason| invalid("api_keys.default_rate_limit", reason))?;
+        c.default_rate_limit = Some(limit);
+    }
+    let declared: Vec<ScopeConfig> = file
+        .scopes
+        .into_iter()
+        .map(|(name, scope)| ScopeConfig {
+            name,
+            description: scope.description,
+            allow: scope.allow,
+        })
+        .collect();
+    c.scopes = Arc::new(Catalog::new(&declared).map_err(|reason| invalid("scopes", reason))?);
     let si = file.sign_in;
     c.login_max_failures_per_email = si
         .max_failures_per_email

@@ -6,8 +6,11 @@ mod file;
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::api::net::IpNet;
+use crate::api::RateLimit;
+use crate::server::permissions::Catalog;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -31,8 +34,14 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How often pending last-used timestamps are written (seconds).
     pub last_used_flush_secs: u64,
-    /// Creates and regenerates allowed per user per hour, together.
+    /// Creates, regenerates and restriction changes allowed per user per hour, together.
     pub key_changes_per_hour: u32,
+    /// The most requests a key's rate limit may allow in its window.
+    pub max_rate_limit_requests: u32,
+    /// The rate limit a new key gets when its creator names none.
+    pub default_rate_limit: Option<RateLimit>,
+    /// The permissions keys may be limited to: `read` and the operator's `[scopes."…"]`.
+    pub scopes: Arc<Catalog>,
     /// Sign-in throttling: failures allowed per email / per IP within the window.
     pub login_max_failures_per_email: u32,
     pub login_max_failures_per_ip: u32,
@@ -65,6 +74,9 @@ impl Default for Config {
             secure_cookies: false,
             last_used_flush_secs: 5,
             key_changes_per_hour: 100,
+            max_rate_limit_requests: 1_000_000,
+            default_rate_limit: None,
+            scopes: Arc::new(Catalog::default()),
             login_max_failures_per_email: 10,
             login_max_failures_per_ip: 50,
             login_window_secs: 15 * 60,
@@ -147,6 +159,28 @@ fn check_public_url(url: &str) -> Result<(), String> {
         return Err("it must be a plain URL such as https://keys.example.com".into());
     }
     Ok(())
+}
+
+/// `100/60`: 100 requests per 60 seconds; `none`: no default.
+fn parse_rate_limit(text: &str) -> Result<Option<RateLimit>, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let (requests, per_seconds) = text
+        .split_once('/')
+        .ok_or("write it as requests/seconds, such as 100/60, or none")?;
+    let limit = RateLimit {
+        requests: requests
+            .trim()
+            .parse()
+            .map_err(|_| "requests must be a whole number")?,
+        per_seconds: per_seconds
+            .trim()
+            .parse()
+            .map_err(|_| "seconds must be a whole number")?,
+    };
+    Ok(Some(limit))
 }
 
 fn parse_proxies(list: impl IntoIterator<Item = String>) -> Result<Vec<IpNet>, String> {

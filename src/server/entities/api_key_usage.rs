@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// Successful authentications of one key version on one UTC day.
+/// Successful authentications of one key version on one UTC day, and the refused ones.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "api_key_usage")]
 pub struct Model {
@@ -9,6 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub day: Date,
     pub count: i64,
+    /// Uses refused for the key's rate limit (not in `count`).
+    pub rate_limited: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

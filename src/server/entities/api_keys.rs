@@ -22,6 +22,13 @@ pub struct Model {
     /// The id of the first version of this key, shared by every regenerated successor.
     /// Always set (the column is nullable only for SQLite's ALTER TABLE).
     pub lineage_id: Option<Uuid>,
+    /// JSON array of scope names; `None`: full access.
+    pub scopes: Option<String>,
+    /// Both or neither: at most this many uses per this many seconds.
+    pub rate_limit_requests: Option<i32>,
+    pub rate_limit_seconds: Option<i32>,
+    /// JSON array of networks (`203.0.113.0/24`); `None`: any address.
+    pub allowed_ips: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

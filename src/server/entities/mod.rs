@@ -3,6 +3,7 @@ pub mod api_key_clients;
 pub mod api_key_usage;
 pub mod api_keys;
 pub mod login_failures;
+pub mod restriction_changes;
 pub mod sessions;
 pub mod throttle_events;
 pub mod users;

@@ -4,9 +4,10 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::extract::{CurrentUser, JsonBody};
+use super::key_restrictions::restrictions_in;
 use super::responses::{CrossSite, NotJson, NotSignedIn, TooLarge, TooManyKeyChanges, Unavailable};
 use crate::api::validation::NAME_REQUIRED;
-use crate::api::{ApiKeyDetail, AppError, CreatedApiKey, KeyList};
+use crate::api::{ApiKeyDetail, AppError, CreatedApiKey, KeyList, RateLimit};
 use crate::server::error::ErrorBody;
 use crate::server::services::api_keys;
 use crate::server::state::AppState;
@@ -27,6 +28,18 @@ pub struct CreateKeyRequest {
     /// out, or send null, for a key that never expires.
     #[schema(required = false, format = DateTime, example = "2027-02-26T09:30:00Z")]
     expires_at: Option<String>,
+    /// Scope names from `GET /api/scopes`, at least one, no repeats. Leave it out, or send
+    /// null, for full access.
+    #[schema(required = false, nullable = true, example = json!(["read"]))]
+    scopes: Option<Vec<String>>,
+    /// At most `requests` uses in each `perSeconds`. Left out: the operator's default (none
+    /// unless configured); null: no limit.
+    #[schema(required = false, nullable = true)]
+    rate_limit: Option<RateLimit>,
+    /// Addresses or CIDR networks (1 to 50) the key may be used from. Leave it out, or send
+    /// null, for any address.
+    #[schema(required = false, nullable = true, example = json!(["203.0.113.0/24"]))]
+    allowed_ips: Option<Vec<String>>,
 }
 
 /// Which part of the list: all query parameters are optional.
@@ -89,7 +102,7 @@ pub async fn list(
     request_body = CreateKeyRequest,
     responses(
         (status = 200, description = "The new key, with its secret", body = CreatedApiKey),
-        (status = 400, description = "Malformed JSON; a missing, blank, non-string, too long or duplicate name; or an expiry that is not a future RFC 3339 time within 366 days", body = ErrorBody),
+        (status = 400, description = "Malformed JSON; a missing, blank, non-string, too long or duplicate name; an expiry that is not a future RFC 3339 time within 366 days; an empty, unknown or repeated scope; a rate limit out of bounds; an invalid, repeated or excess network", body = ErrorBody),
         NotSignedIn,
         CrossSite,
         TooLarge,
@@ -104,31 +117,32 @@ pub async fn create(
     CurrentUser(user): CurrentUser,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<CreatedApiKey>, AppError> {
-    if !body.is_object() {
+    let Value::Object(fields) = &body else {
         return Err(AppError::bad_request(
             "Send a JSON object like {\"name\": \"Zapier\"}",
         ));
-    }
-    let name = match body.get("name") {
+    };
+    let name = match fields.get("name") {
         None | Some(Value::Null) => return Err(AppError::bad_request(NAME_REQUIRED)),
         Some(Value::String(name)) => name,
         Some(_) => return Err(AppError::bad_request("Name must be a string")),
     };
-    let expires_at = match body.get("expiresAt") {
+    let expires_at = match fields.get("expiresAt") {
         None | Some(Value::Null) => None,
         Some(Value::String(at)) => Some(at.as_str()),
         Some(_) => return Err(AppError::bad_request(api_keys::EXPIRY_FORMAT)),
     };
     let expires_at = api_keys::parse_expiry(expires_at, now())?;
+    let restrictions = restrictions_in(fields)?;
+    let new = api_keys::NewKey {
+        name: name.clone(),
+        expires_at,
+        scopes: restrictions.scopes.flatten(),
+        rate_limit: restrictions.rate_limit,
+        allowed_ips: restrictions.allowed_ips.flatten(),
+    };
     Ok(Json(
-        api_keys::create(
-            &state.db,
-            state.limits.key_changes,
-            user.id,
-            name,
-            expires_at,
-        )
-        .await?,
+        api_keys::create(&state.db, &state.policy, user.id, new).await?,
     ))
 }
 
@@ -181,7 +195,7 @@ pub async fn regenerate(
     // A malformed id cannot name any key: same answer as an unknown one.
     let id = Uuid::parse_str(&id).map_err(|_| AppError::KeyNotFound)?;
     Ok(Json(
-        api_keys::regenerate(&state.db, state.limits.key_changes, user.id, id).await?,
+        api_keys::regenerate(&state.db, &state.policy, user.id, id).await?,
     ))
 }
 
@@ -207,7 +221,7 @@ pub async fn delete_key() -> AppError {
     no_delete()
 }
 
-/// Keys cannot be edited; regenerate one to replace its secret.
+/// A key is changed field by field (`PATCH`) or given a new secret (`POST`), never replaced.
 #[utoipa::path(
     put,
     path = "/api/api-keys/{id}",
@@ -220,21 +234,7 @@ pub async fn delete_key() -> AppError {
     security(("session" = [])),
 )]
 pub async fn put_key() -> AppError {
-    no_delete()
-}
-
-/// Keys cannot be edited; regenerate one to replace its secret.
-#[utoipa::path(
-    patch,
-    path = "/api/api-keys/{id}",
-    tag = "api-keys",
-    params(("id" = String, Path, description = "A key id", format = "uuid")),
-    responses(
-        CrossSite,
-        (status = 405, description = "Keys cannot be changed this way", body = ErrorBody),
-    ),
-    security(("session" = [])),
-)]
-pub async fn patch_key() -> AppError {
-    no_delete()
+    AppError::MethodNotAllowed(
+        "API keys cannot be replaced; PATCH a key's restrictions or regenerate its secret".into(),
+    )
 }

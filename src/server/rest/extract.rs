@@ -10,7 +10,7 @@ use crate::api::AppError;
 use crate::server::cookies;
 use crate::server::entities::users;
 use crate::server::forwarded::client_addr;
-use crate::server::services::verification::{Caller, VerifiedKey};
+use crate::server::services::verification::{Access, Caller, VerifiedKey};
 use crate::server::state::AppState;
 
 /// `axum::Json`, but every rejection is an `AppError` with a message a person can act on.
@@ -70,8 +70,9 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// An external caller authenticated by `Authorization: Bearer <key>` or `X-API-Key: <key>`.
-/// Any `/api/v1` handler opts in by taking this as an argument. Cookies are ignored here:
+/// An external caller authenticated by `Authorization: Bearer <key>` or `X-API-Key: <key>`,
+/// for who it is (`Access::Identity`): a `/api/v1` handler opts in by taking this as an
+/// argument. Cookies are ignored here:
 /// a key, not a browser session, is what authorizes the external API.
 pub struct ApiKeyAuth(pub VerifiedKey);
 
@@ -82,23 +83,31 @@ impl FromRequestParts<AppState> for ApiKeyAuth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        verify_key(state, parts).await.map(ApiKeyAuth)
+        verify_key(state, parts, Access::Identity)
+            .await
+            .map(ApiKeyAuth)
     }
 }
 
-/// Verifies the key a request presents and records its use, with the caller's address and
-/// user agent.
-pub async fn verify_key(state: &AppState, parts: &Parts) -> Result<VerifiedKey, AppError> {
+/// Verifies the key a request presents for `access` and records its use, with the caller's
+/// address and user agent.
+pub async fn verify_key(
+    state: &AppState,
+    parts: &Parts,
+    access: Access<'_>,
+) -> Result<VerifiedKey, AppError> {
     let presented = presented_key(parts).ok_or(AppError::MissingApiKey)?;
+    let client = client_addr(&state.config, &parts.headers, &parts.extensions);
     let caller = Caller {
-        ip: client_addr(&state.config, &parts.headers, &parts.extensions).to_string(),
+        ip: client.to_string(),
+        addr: client.ip(),
         user_agent: parts
             .headers
             .get(header::USER_AGENT)
             .map(|ua| String::from_utf8_lossy(ua.as_bytes()).into_owned())
             .unwrap_or_default(),
     };
-    state.verifier.verify(presented, caller).await
+    state.verifier.verify(presented, caller, access).await
 }
 
 fn presented_key(parts: &Parts) -> Option<&str> {

@@ -5,7 +5,9 @@ pub mod api_keys;
 pub mod auth;
 pub mod doc;
 pub mod extract;
+pub mod forward_auth;
 pub mod health;
+pub mod key_restrictions;
 mod responses;
 pub mod v1;
 
@@ -32,12 +34,13 @@ pub fn api() -> OpenApiRouter<AppState> {
             api_keys::regenerate,
             api_keys::delete_key,
             api_keys::put_key,
-            api_keys::patch_key
+            key_restrictions::update
         ))
+        .routes(routes!(key_restrictions::scopes))
         .routes(routes!(v1::me))
         // GET only (HEAD comes with it): Caddy and Traefik ask with GET, and the nginx
         // example sets `proxy_method GET` for its subrequest.
-        .routes(routes!(v1::authorize))
+        .routes(routes!(forward_auth::authorize))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(openapi_json))

@@ -47,3 +47,26 @@ pub struct NotJson(ErrorBody);
 )]
 #[allow(dead_code)]
 pub struct TooManyKeyChanges(ErrorBody);
+
+/// The key's allowlist does not hold the caller's address.
+#[derive(IntoResponses)]
+#[response(
+    status = 403,
+    description = "The key may not be used from this address: `This key may not be used from 198.51.100.7`"
+)]
+#[allow(dead_code)]
+pub struct AddressNotAllowed(ErrorBody);
+
+/// The key's rate limit is used up.
+#[derive(IntoResponses)]
+#[response(
+    status = 429,
+    description = "`Rate limit exceeded`: the key's rate limit is used up for this window",
+    headers(
+        ("Retry-After" = u64, description = "Seconds until the window ends"),
+        ("RateLimit-Policy" = String, description = "`\"key\";q=<requests>;w=<seconds>`"),
+        ("RateLimit" = String, description = "`\"key\";r=0;t=<seconds to reset>`"),
+    )
+)]
+#[allow(dead_code)]
+pub struct RateLimited(ErrorBody);

@@ -2,42 +2,6 @@
 use crate::common::*;
 use axum::http::StatusCode;
 use serde_json::json;
-use serde_json::Value;
-
-const LISTED_FIELDS: [&str; 7] = [
-    "createdAt",
-    "expiresAt",
-    "id",
-    "keyPrefix",
-    "lastUsedAt",
-    "maskedKey",
-    "name",
-];
-
-/// Checks the answer of create/regenerate and returns the full key.
-#[track_caller]
-fn assert_created_shape(created: &Value, name: &str) -> String {
-    crate::common::assert_fields(created, &CREATED_FIELDS);
-    crate::common::uuid_of(&created["id"]);
-    assert_eq!(created["name"], name);
-    let full = crate::common::str_of(&created["fullKey"]).to_owned();
-    crate::common::assert_key_format(&full);
-    let prefix = &full[..12];
-    assert_eq!(created["keyPrefix"], prefix);
-    assert_eq!(created["maskedKey"], format!("{prefix}****"));
-    crate::common::rfc3339_of(&created["createdAt"]);
-    full
-}
-
-const CREATED_FIELDS: [&str; 7] = [
-    "createdAt",
-    "expiresAt",
-    "fullKey",
-    "id",
-    "keyPrefix",
-    "maskedKey",
-    "name",
-];
 
 #[tokio::test]
 async fn listing_and_creating_require_a_session() {

@@ -202,29 +202,37 @@ async fn an_empty_expiry_is_refused_on_every_path() {
     let cookie = app.register("empty-expiry@example.com").await;
     let rest = create_raw(&app, &cookie, json!({ "name": "Rest", "expiresAt": "" })).await;
     assert_error_status(&rest, StatusCode::BAD_REQUEST);
-    let form = |expiry: &str| {
+    // The browser's call, encoded as the WASM encodes it.
+    let call = |body: Vec<u8>| {
         request(
             "POST",
             "/api/fn/create_key",
             &[
-                ("content-type", "application/x-www-form-urlencoded"),
+                ("content-type", "application/x-postcard"),
                 ("cookie", cookie.as_str()),
             ],
-            Body::from(format!("name=Form&expires_at={expiry}")),
+            Body::from(body),
+        )
+    };
+    let form = |expiry: &str| {
+        call(
+            postcard::to_allocvec(&keyward::server_fns::keys::CreateKey {
+                name: "Form".into(),
+                expires_at: expiry.into(),
+                restrictions: keyward::api::KeyRestrictions {
+                    scopes: None,
+                    rate_limit: None,
+                    allowed_ips: None,
+                },
+            })
+            .expect("encode"),
         )
     };
     let empty = app.send(form("")).await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST, "{}", empty.text);
+    // The name alone: the call is cut short, not a key without an expiry.
     let missing = app
-        .send(request(
-            "POST",
-            "/api/fn/create_key",
-            &[
-                ("content-type", "application/x-www-form-urlencoded"),
-                ("cookie", cookie.as_str()),
-            ],
-            Body::from("name=Form"),
-        ))
+        .send(call(postcard::to_allocvec("Form").expect("encode")))
         .await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.text);
     assert!(app.list_keys(&cookie).await.is_empty());

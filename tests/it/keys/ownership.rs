@@ -1,36 +1,10 @@
 //! Ownership: nobody sees or touches another user's keys.
 use crate::common::*;
 use axum::http::StatusCode;
-use serde_json::Value;
-
-/// Checks the answer of create/regenerate and returns the full key.
-#[track_caller]
-fn assert_created_shape(created: &Value, name: &str) -> String {
-    crate::common::assert_fields(created, &CREATED_FIELDS);
-    crate::common::uuid_of(&created["id"]);
-    assert_eq!(created["name"], name);
-    let full = crate::common::str_of(&created["fullKey"]).to_owned();
-    crate::common::assert_key_format(&full);
-    let prefix = &full[..12];
-    assert_eq!(created["keyPrefix"], prefix);
-    assert_eq!(created["maskedKey"], format!("{prefix}****"));
-    crate::common::rfc3339_of(&created["createdAt"]);
-    full
-}
 
 async fn detail(app: &TestApp, cookie: Option<&str>, id: &str) -> TestResponse {
     app.get(&format!("{KEYS}/{id}"), cookie).await
 }
-
-const CREATED_FIELDS: [&str; 7] = [
-    "createdAt",
-    "expiresAt",
-    "fullKey",
-    "id",
-    "keyPrefix",
-    "maskedKey",
-    "name",
-];
 
 #[tokio::test]
 async fn users_cannot_see_or_touch_each_others_keys() {

@@ -23,6 +23,7 @@ async fn insert_keys(app: &TestApp, owner: uuid::Uuid, n: usize) {
                 replaces_id: Set(None),
                 expires_at: Set(None),
                 lineage_id: Set(Some(id)),
+                ..Default::default()
             }
         });
         api_keys::Entity::insert_many(rows)

@@ -2,35 +2,9 @@
 use crate::common::*;
 use axum::body::Body;
 use axum::http::StatusCode;
-use serde_json::Value;
 use std::sync::Arc;
 use tokio::sync::Barrier;
 use uuid::Uuid;
-
-/// Checks the answer of create/regenerate and returns the full key.
-#[track_caller]
-fn assert_created_shape(created: &Value, name: &str) -> String {
-    crate::common::assert_fields(created, &CREATED_FIELDS);
-    crate::common::uuid_of(&created["id"]);
-    assert_eq!(created["name"], name);
-    let full = crate::common::str_of(&created["fullKey"]).to_owned();
-    crate::common::assert_key_format(&full);
-    let prefix = &full[..12];
-    assert_eq!(created["keyPrefix"], prefix);
-    assert_eq!(created["maskedKey"], format!("{prefix}****"));
-    crate::common::rfc3339_of(&created["createdAt"]);
-    full
-}
-
-const CREATED_FIELDS: [&str; 7] = [
-    "createdAt",
-    "expiresAt",
-    "fullKey",
-    "id",
-    "keyPrefix",
-    "maskedKey",
-    "name",
-];
 
 #[tokio::test]
 async fn regenerate_replaces_the_secret_under_the_same_name() {

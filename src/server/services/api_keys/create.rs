@@ -3,25 +3,44 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection};
 use uuid::Uuid;
 
-use super::{created, new_key, new_row, reserve_change, KeyChangeLimit};
+use super::{created, new_key, new_row, reserve_change, KeyPolicy};
 use crate::api::validation::validate_key_name;
-use crate::api::{AppError, CreatedApiKey};
+use crate::api::{AppError, CreatedApiKey, KeyRestrictions, RateLimit};
 use crate::server::error::is_unique_violation;
 
-/// Creates a key named `raw_name` for `owner`, expiring at `expires_at` (see `parse_expiry`),
-/// and returns it with its secret, once.
-/// A create counts toward the owner's key changes (`KeyChangeLimit`) only if it makes a key.
+/// What a new key is asked to be.
+#[derive(Clone, Debug)]
+pub struct NewKey {
+    pub name: String,
+    /// `None`: never expires (see `parse_expiry`).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// `None`: full access.
+    pub scopes: Option<Vec<String>>,
+    /// Absent (`None`): the operator's default, if any; `Some(None)`: no limit.
+    pub rate_limit: Option<Option<RateLimit>>,
+    /// `None`: any address.
+    pub allowed_ips: Option<Vec<String>>,
+}
+
+/// Creates a key for `owner` and returns it with its secret, once. A create counts toward
+/// the owner's key changes (`KeyChangeLimit`) only if it makes a key.
 pub async fn create(
     db: &DatabaseConnection,
-    limit: KeyChangeLimit,
+    policy: &KeyPolicy,
     owner: Uuid,
-    raw_name: &str,
-    expires_at: Option<DateTime<Utc>>,
+    new: NewKey,
 ) -> Result<CreatedApiKey, AppError> {
-    let name = validate_key_name(raw_name).map_err(AppError::bad_request)?;
+    let name = validate_key_name(&new.name).map_err(AppError::bad_request)?;
+    let restrictions = policy.restrictions.check(KeyRestrictions {
+        scopes: new.scopes,
+        rate_limit: new
+            .rate_limit
+            .unwrap_or(policy.restrictions.default_rate_limit),
+        allowed_ips: new.allowed_ips,
+    })?;
     let key = new_key()?;
-    let change = reserve_change(db, limit, owner).await?;
-    let row = new_row(owner, name, &key, None, expires_at);
+    let change = reserve_change(db, policy.changes, owner).await?;
+    let row = new_row(owner, name, &key, None, new.expires_at, &restrictions);
     // The partial unique index decides races: of N concurrent creates with one name,
     // exactly one insert succeeds.
     match row.insert(db).await {

@@ -8,8 +8,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::summary;
-use crate::api::{ApiKeyDetail, ApiKeySummary, AppError, DailyUsage, KeyVersion, RecentClient};
-use crate::server::entities::{api_key_clients, api_key_usage, api_keys};
+use super::update::from_json;
+use crate::api::{
+    ApiKeyDetail, ApiKeySummary, AppError, DailyUsage, KeyVersion, RecentClient, RestrictionChange,
+};
+use crate::server::entities::{api_key_clients, api_key_usage, api_keys, restriction_changes};
 use crate::server::keys;
 use crate::server::time::{now, rfc3339};
 
@@ -18,9 +21,9 @@ pub const USAGE_DAYS: i64 = 30;
 /// Distinct recent clients on the detail page.
 pub const RECENT_CLIENTS: u64 = 5;
 
-/// One live key of `owner` with its record, in three queries whatever its history's length:
+/// One live key of `owner` with its record, in four queries whatever its history's length:
 /// every version of it (the key itself is the live one among them), uses per day summed over
-/// all versions, and its most recent distinct clients. A replaced, foreign or unknown id is
+/// all versions, its most recent distinct clients, and the changes of its restrictions. A replaced, foreign or unknown id is
 /// `KeyNotFound`.
 pub async fn detail(
     db: &DatabaseConnection,
@@ -39,20 +42,18 @@ pub async fn detail(
 
     let today = now().date_naive();
     let first_day = today - Duration::days(USAGE_DAYS - 1);
-    let counted: Vec<(NaiveDate, i64)> = api_key_usage::Entity::find()
+    // SUM of bigint is numeric in PostgreSQL; bring it back to bigint.
+    let sum = |column: api_key_usage::Column| {
+        Expr::from(Func::cast_as(
+            Func::sum(Expr::col((api_key_usage::Entity, column))),
+            Alias::new("BIGINT"),
+        ))
+    };
+    let counted: Vec<(NaiveDate, i64, i64)> = api_key_usage::Entity::find()
         .select_only()
         .column(api_key_usage::Column::Day)
-        // SUM of bigint is numeric in PostgreSQL; bring it back to bigint.
-        .column_as(
-            Expr::from(Func::cast_as(
-                Func::sum(Expr::col((
-                    api_key_usage::Entity,
-                    api_key_usage::Column::Count,
-                ))),
-                Alias::new("BIGINT"),
-            )),
-            "total",
-        )
+        .column_as(sum(api_key_usage::Column::Count), "total")
+        .column_as(sum(api_key_usage::Column::RateLimited), "limited")
         .join(JoinType::InnerJoin, api_key_usage::Relation::ApiKey.def())
         .filter(api_keys::Column::LineageId.eq(lineage))
         .filter(api_keys::Column::UserId.eq(owner))
@@ -64,14 +65,14 @@ pub async fn detail(
     let usage = (0..USAGE_DAYS)
         .map(|offset| {
             let date = first_day + Duration::days(offset);
-            let count = counted
+            let (count, rate_limited) = counted
                 .iter()
-                .filter(|(day, _)| *day == date)
-                .map(|(_, n)| n)
-                .sum();
+                .filter(|(day, _, _)| *day == date)
+                .fold((0, 0), |(c, l), (_, n, m)| (c + n, l + m));
             DailyUsage {
                 date: date.format("%Y-%m-%d").to_string(),
                 count,
+                rate_limited,
             }
         })
         .collect();
@@ -98,7 +99,23 @@ pub async fn detail(
         .all(db)
         .await?;
 
+    let changes = restriction_changes::Entity::find()
+        .filter(restriction_changes::Column::LineageId.eq(lineage))
+        .filter(restriction_changes::Column::UserId.eq(owner))
+        .order_by_desc(restriction_changes::Column::ChangedAt)
+        .order_by_desc(restriction_changes::Column::Id)
+        .all(db)
+        .await?;
+
     Ok(ApiKeyDetail {
+        restriction_changes: changes
+            .into_iter()
+            .map(|change| RestrictionChange {
+                changed_at: rfc3339(change.changed_at),
+                before: from_json(&change.before),
+                after: from_json(&change.after),
+            })
+            .collect(),
         versions: versions
             .into_iter()
             .map(|v| KeyVersion {

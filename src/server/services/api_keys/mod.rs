@@ -6,19 +6,23 @@ mod detail;
 mod expiry;
 mod list;
 mod regenerate;
+pub mod restrictions;
+mod update;
 
-pub use create::create;
+pub use create::{create, NewKey};
 pub use detail::{detail, versions_of, RECENT_CLIENTS, USAGE_DAYS};
 pub use expiry::{parse_expiry, EXPIRY_FORMAT, MAX_EXPIRY_DAYS};
 pub use list::{list, ListQuery, LIST_LIMIT};
 pub use regenerate::{regenerate, retire_key};
+pub use restrictions::{RestrictionPatch, RestrictionRules};
+pub use update::update_restrictions;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, Set};
 use uuid::Uuid;
 
 use super::throttle::{self, Granted, Limit, Reservation};
-use crate::api::{ApiKeySummary, AppError, CreatedApiKey};
+use crate::api::{ApiKeySummary, AppError, CreatedApiKey, KeyRestrictions};
 use crate::server::config::Config;
 use crate::server::entities::api_keys;
 use crate::server::keys::{self, GeneratedKey};
@@ -35,6 +39,23 @@ impl KeyChangeLimit {
             limit: config.key_changes_per_hour,
             window: chrono::Duration::hours(1),
         })
+    }
+}
+
+/// Everything that governs changing keys: how many changes an hour, and the rules for their
+/// restrictions. Built once from the configuration.
+#[derive(Clone, Debug)]
+pub struct KeyPolicy {
+    pub changes: KeyChangeLimit,
+    pub restrictions: RestrictionRules,
+}
+
+impl KeyPolicy {
+    pub fn from_config(config: &Config) -> KeyPolicy {
+        KeyPolicy {
+            changes: KeyChangeLimit::from_config(config),
+            restrictions: RestrictionRules::from_config(config, config.scopes.clone()),
+        }
     }
 }
 
@@ -65,10 +86,11 @@ fn new_row(
     key: &GeneratedKey,
     previous: Option<&api_keys::Model>,
     expires_at: Option<DateTime<Utc>>,
+    restrictions: &KeyRestrictions,
 ) -> api_keys::ActiveModel {
     let id = Uuid::now_v7();
     let lineage = previous.map_or(id, |p| p.lineage_id.unwrap_or(p.id));
-    api_keys::ActiveModel {
+    let mut row = api_keys::ActiveModel {
         id: Set(id),
         user_id: Set(owner),
         name: Set(name),
@@ -80,11 +102,22 @@ fn new_row(
         replaces_id: Set(previous.map(|p| p.id)),
         expires_at: Set(expires_at),
         lineage_id: Set(Some(lineage)),
-    }
+        ..Default::default()
+    };
+    restrictions::set_on(&mut row, restrictions);
+    row
 }
 
 fn summary(row: api_keys::Model) -> ApiKeySummary {
+    let KeyRestrictions {
+        scopes,
+        rate_limit,
+        allowed_ips,
+    } = restrictions::of_row(&row);
     ApiKeySummary {
+        scopes,
+        rate_limit,
+        allowed_ips,
         id: row.id.to_string(),
         masked_key: keys::mask(&row.key_prefix),
         name: row.name,
@@ -96,7 +129,15 @@ fn summary(row: api_keys::Model) -> ApiKeySummary {
 }
 
 fn created(row: api_keys::Model, key: GeneratedKey) -> CreatedApiKey {
+    let KeyRestrictions {
+        scopes,
+        rate_limit,
+        allowed_ips,
+    } = restrictions::of_row(&row);
     CreatedApiKey {
+        scopes,
+        rate_limit,
+        allowed_ips,
         id: row.id.to_string(),
         masked_key: keys::mask(&row.key_prefix),
         name: row.name,

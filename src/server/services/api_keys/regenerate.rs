@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{created, new_key, new_row, reserve_change, KeyChangeLimit};
+use super::{created, new_key, new_row, reserve_change, restrictions, KeyPolicy};
 use crate::api::{AppError, CreatedApiKey};
 use crate::server::entities::api_keys;
 use crate::server::error::is_unique_violation;
@@ -18,15 +18,16 @@ use crate::server::time::now;
 /// in the same transaction, so the old secret stops working the moment this commits, and
 /// of two concurrent regenerates only one stamps the row (the other, after waiting for its
 /// lock, reads back the first one's timestamp and answers 404).
-/// It counts toward the owner's key changes (`KeyChangeLimit`) only if it replaces the key.
+/// It counts toward the owner's key changes (`KeyChangeLimit`) only if it replaces the key,
+/// and the new secret keeps the key's restrictions.
 pub async fn regenerate(
     db: &DatabaseConnection,
-    limit: KeyChangeLimit,
+    policy: &KeyPolicy,
     owner: Uuid,
     key_id: Uuid,
 ) -> Result<CreatedApiKey, AppError> {
     let key = new_key()?;
-    let change = reserve_change(db, limit, owner).await?;
+    let change = reserve_change(db, policy.changes, owner).await?;
     match replace(db, owner, key_id, key).await {
         Ok(created) => Ok(created),
         Err(err) => {
@@ -65,7 +66,9 @@ async fn replace(
     let expires_at = old
         .expires_at
         .map(|expiry| replaced_at + (expiry - old.created_at));
-    let row = match new_row(owner, old.name.clone(), &key, Some(&old), expires_at)
+    // And it keeps what it was allowed to do.
+    let kept = restrictions::of_row(&old);
+    let row = match new_row(owner, old.name.clone(), &key, Some(&old), expires_at, &kept)
         .insert(&txn)
         .await
     {

@@ -150,6 +150,9 @@ mod tests {
             last_used_at: None,
             deleted_at: None,
             expires_at: None,
+            lineage_id: Uuid::nil(),
+            restrictions: crate::server::services::api_keys::restrictions::unrestricted(),
+            allowed_networks: None,
         }
     }
 

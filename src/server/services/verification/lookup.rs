@@ -12,6 +12,7 @@ use crate::api::AppError;
 use crate::server::config::Config;
 use crate::server::db::DatabaseKind;
 use crate::server::entities::{api_keys, users};
+use crate::server::services::api_keys::restrictions::{of_row, unrestricted};
 
 pub enum Lookup {
     Pipelined(Box<Pipelined>),
@@ -111,15 +112,24 @@ async fn find_with_orm(
         .one(db)
         .await?;
     Ok(match found {
-        Some((key, Some(owner))) => Some(FoundKey {
-            key_id: key.id,
-            key_name: key.name,
-            user_id: owner.id,
-            user_email: owner.email,
-            last_used_at: key.last_used_at,
-            deleted_at: key.deleted_at,
-            expires_at: key.expires_at,
-        }),
+        Some((key, Some(owner))) => {
+            let restrictions = of_row(&key);
+            Some(
+                FoundKey {
+                    key_id: key.id,
+                    lineage_id: key.lineage_id.unwrap_or(key.id),
+                    key_name: key.name,
+                    user_id: owner.id,
+                    user_email: owner.email,
+                    last_used_at: key.last_used_at,
+                    deleted_at: key.deleted_at,
+                    expires_at: key.expires_at,
+                    restrictions: unrestricted(),
+                    allowed_networks: None,
+                }
+                .with_restrictions(restrictions),
+            )
+        }
         _ => None,
     })
 }

@@ -15,22 +15,28 @@ pub mod lookup;
 pub mod pg_connect;
 pub mod pg_pipeline;
 mod pg_verifiers;
+pub mod rate_limit;
 pub mod usage;
 mod usage_batch;
 mod usage_writes;
 
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use self::found_key::FoundKey;
 use self::lookup::Lookup;
 use self::pg_connect::SettingsError;
+use self::rate_limit::{Quota, RateLimiter};
 use self::usage::{KeyUse, UsageTracker};
 use crate::api::AppError;
 use crate::server::config::Config;
 use crate::server::keys;
+use crate::server::permissions::{Catalog, ForwardedRequest};
 use crate::server::time::now;
 
 /// A key that may be used right now, and its owner: what an API call learns from it.
@@ -42,17 +48,35 @@ pub struct VerifiedKey {
     pub user_email: String,
     /// When the verifier answered.
     pub at: DateTime<Utc>,
+    /// The scopes the key is limited to; `None`: full access.
+    pub scopes: Option<Vec<String>>,
+    /// Where the key stands against its rate limit, if it has one.
+    pub quota: Option<Quota>,
+}
+
+/// What the key is presented for.
+pub enum Access<'a> {
+    /// Who the key is (`/api/v1/me`): identity, not the operator's API, so permissions do not
+    /// apply (the allowlist and the rate limit do).
+    Identity,
+    /// Forward auth: the request the proxy asks about.
+    Forwarded(&'a ForwardedRequest),
 }
 
 /// Who presented a key, recorded with its use.
 pub struct Caller {
+    /// As shown and stored ("unknown" when there is no peer).
     pub ip: String,
+    /// As judged against an allowlist.
+    pub addr: Option<IpAddr>,
     pub user_agent: String,
 }
 
 pub struct Verifier {
     lookup: Lookup,
     usage: UsageTracker,
+    rate_limits: RateLimiter,
+    catalog: Arc<Catalog>,
     db: DatabaseConnection,
     /// Verifications that got past the shape check (a malformed key never reaches the
     /// database: tests count on it).
@@ -65,6 +89,8 @@ impl Verifier {
         Ok(Verifier {
             lookup: Lookup::for_config(config, db.clone())?,
             usage: UsageTracker::new(),
+            rate_limits: RateLimiter::new(db.clone()),
+            catalog: config.scopes.clone(),
             db,
             lookups: AtomicU64::new(0),
         })
@@ -81,10 +107,16 @@ impl Verifier {
         self.lookup.connect().await
     }
 
-    /// Checks a presented key and records its use. A replaced key is unknown (`Invalid API
-    /// key`); an expired one says so, since its holder has the secret and needs to know to
-    /// rotate it.
-    pub async fn verify(&self, presented: &str, caller: Caller) -> Result<VerifiedKey, AppError> {
+    /// Checks a presented key for `access` and records its use. A replaced key is unknown
+    /// (`Invalid API key`); an expired one says so, since its holder has the secret and needs
+    /// to know to rotate it. Then, in order: where it is used from, what it is used for, how
+    /// often; a refusal for any of these is not a use.
+    pub async fn verify(
+        &self,
+        presented: &str,
+        caller: Caller,
+        access: Access<'_>,
+    ) -> Result<VerifiedKey, AppError> {
         if !keys::is_well_formed(presented) {
             return Err(AppError::InvalidApiKey);
         }
@@ -103,6 +135,23 @@ impl Verifier {
         if found.expires_at.is_some_and(|expiry| expiry <= at) {
             return Err(AppError::ApiKeyExpired);
         }
+        check_address(&found, caller.addr)?;
+        self.check_permission(&found, access)?;
+        let quota = match found.restrictions.rate_limit {
+            Some(limit) => {
+                let quota = self.rate_limits.admit(found.lineage_id, limit, at).await?;
+                if !quota.admitted {
+                    self.usage.record_refused(found.key_id, at);
+                    return Err(AppError::RateLimited {
+                        retry_after_secs: u64::from(quota.reset_secs),
+                        limit: quota.limit,
+                        window_secs: quota.window_secs,
+                    });
+                }
+                Some(quota)
+            }
+            None => None,
+        };
         self.usage
             .record(
                 &self.db,
@@ -121,7 +170,37 @@ impl Verifier {
             user_id: found.user_id,
             user_email: found.user_email,
             at,
+            scopes: found.restrictions.scopes,
+            quota,
         })
+    }
+
+    /// A key with scopes may only do what they allow, judged on the request the proxy names;
+    /// without one (or with half of one) it is refused: it fails closed.
+    fn check_permission(&self, found: &FoundKey, access: Access<'_>) -> Result<(), AppError> {
+        let Access::Forwarded(request) = access else {
+            return Ok(());
+        };
+        match (request, &found.restrictions.scopes) {
+            // Whatever the key: a client may be trying to choose what is judged.
+            (ForwardedRequest::Conflicting, _) => Err(AppError::InsufficientScope(
+                "The proxy named two different requests (X-Original-* and \
+                 X-Forwarded-Method/-Uri); it must send one"
+                    .into(),
+            )),
+            (_, None) => Ok(()),
+            (ForwardedRequest::Named(original), Some(scopes)) => {
+                self.catalog.judge(scopes, original)
+            }
+            (ForwardedRequest::Missing, Some(_)) => Err(AppError::InsufficientScope(
+                "This key is limited to some requests, and the proxy did not say which request \
+                 this is (X-Original-Method and X-Original-URI)"
+                    .into(),
+            )),
+            (ForwardedRequest::Incomplete(what), Some(_)) => Err(AppError::InsufficientScope(
+                format!("This key is limited to some requests, and the proxy sent {what}"),
+            )),
+        }
     }
 
     /// Verifications that reached the lookup (the database, or its cache).
@@ -141,5 +220,22 @@ impl Verifier {
 
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+}
+
+/// A key with an allowlist may only be used from an address on it.
+fn check_address(found: &FoundKey, addr: Option<IpAddr>) -> Result<(), AppError> {
+    let Some(networks) = &found.allowed_networks else {
+        return Ok(());
+    };
+    match addr {
+        Some(ip) if networks.iter().any(|net| net.contains(ip)) => Ok(()),
+        Some(ip) => Err(AppError::AddressNotAllowed(format!(
+            "This key may not be used from {}",
+            crate::api::net::canonical_ip(ip)
+        ))),
+        None => Err(AppError::AddressNotAllowed(
+            "This key may not be used from an unknown address".into(),
+        )),
     }
 }

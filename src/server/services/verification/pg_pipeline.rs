@@ -21,12 +21,14 @@ use super::found_key::FoundKey;
 use super::pg_connect::PgSettings;
 use crate::api::AppError;
 use crate::server::error::is_outage_sqlstate;
+use crate::server::services::api_keys::restrictions::{from_columns, unrestricted};
 
 /// How long a connect or a lookup may take before the answer is 503, as with the pool.
 const TIMEOUT: Duration = Duration::from_secs(3);
 
 pub const LOOKUP_SQL: &str =
-    "SELECT k.id, k.name, k.user_id, u.email, k.last_used_at, k.deleted_at, k.expires_at \
+    "SELECT k.id, k.name, k.user_id, u.email, k.last_used_at, k.deleted_at, k.expires_at, \
+            k.lineage_id, k.scopes, k.rate_limit_requests, k.rate_limit_seconds, k.allowed_ips \
      FROM api_keys k JOIN users u ON u.id = k.user_id \
      WHERE k.key_hash = $1";
 
@@ -85,14 +87,26 @@ impl Pipeline {
                 .query_opt(&connection.lookup, &[&key_hash]),
         )
         .await?;
-        Ok(row.map(|row| FoundKey {
-            key_id: row.get(0),
-            key_name: row.get(1),
-            user_id: row.get(2),
-            user_email: row.get(3),
-            last_used_at: row.get(4),
-            deleted_at: row.get(5),
-            expires_at: row.get(6),
+        Ok(row.map(|row| {
+            let key_id: uuid::Uuid = row.get(0);
+            FoundKey {
+                key_id,
+                key_name: row.get(1),
+                user_id: row.get(2),
+                user_email: row.get(3),
+                last_used_at: row.get(4),
+                deleted_at: row.get(5),
+                expires_at: row.get(6),
+                lineage_id: row.get::<_, Option<uuid::Uuid>>(7).unwrap_or(key_id),
+                restrictions: unrestricted(),
+                allowed_networks: None,
+            }
+            .with_restrictions(from_columns(
+                row.get(8),
+                row.get(9),
+                row.get(10),
+                row.get(11),
+            ))
         }))
     }
 

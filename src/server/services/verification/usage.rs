@@ -94,6 +94,16 @@ impl UsageTracker {
         Ok(())
     }
 
+    /// Counts a use the key's rate limit refused; written with the next flush.
+    pub fn record_refused(&self, key_id: Uuid, at: DateTime<Utc>) {
+        *self
+            .lock()
+            .pending
+            .refused
+            .entry((key_id, at.date_naive()))
+            .or_insert(0) += 1;
+    }
+
     /// Writes everything pending and returns how many keys' last-used times it wrote. On
     /// failure everything goes back, so no use is lost; a retry adds each count once,
     /// because a batch is written in one transaction.

@@ -19,13 +19,18 @@ pub(super) struct Pending {
     pub(super) last_used: HashMap<Uuid, DateTime<Utc>>,
     /// Uses per key and UTC day, not yet added to the stored counts.
     pub(super) counts: HashMap<(Uuid, NaiveDate), i64>,
+    /// Uses refused for a rate limit, per key and UTC day (counted apart from `counts`).
+    pub(super) refused: HashMap<(Uuid, NaiveDate), i64>,
     /// Most recent clients per key, newest last, at most `CLIENTS_PER_KEY`.
     pub(super) clients: HashMap<Uuid, Vec<(ClientId, DateTime<Utc>)>>,
 }
 
 impl Pending {
     pub(super) fn is_empty(&self) -> bool {
-        self.last_used.is_empty() && self.counts.is_empty() && self.clients.is_empty()
+        self.last_used.is_empty()
+            && self.counts.is_empty()
+            && self.refused.is_empty()
+            && self.clients.is_empty()
     }
 
     pub(super) fn add_count(&mut self, key: (Uuid, NaiveDate), n: i64) {
@@ -56,6 +61,9 @@ impl Pending {
         }
         for (key, n) in other.counts {
             self.add_count(key, n);
+        }
+        for (key, n) in other.refused {
+            *self.refused.entry(key).or_insert(0) += n;
         }
         for (key_id, clients) in other.clients {
             for (client, at) in clients {

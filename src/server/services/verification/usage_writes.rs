@@ -26,21 +26,31 @@ pub(super) async fn write(db: &DatabaseConnection, batch: &Pending) -> Result<()
             .exec(&txn)
             .await?;
     }
-    let counts: Vec<_> = batch.counts.iter().collect();
-    for chunk in counts.chunks(BATCH_ROWS) {
-        let rows = chunk
-            .iter()
-            .map(|((key_id, day), n)| api_key_usage::ActiveModel {
-                key_id: Set(*key_id),
-                day: Set(*day),
-                count: Set(**n),
-            });
+    let mut days: Vec<_> = batch
+        .counts
+        .keys()
+        .chain(batch.refused.keys())
+        .copied()
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    for chunk in days.chunks(BATCH_ROWS) {
+        let rows = chunk.iter().map(|key_day| api_key_usage::ActiveModel {
+            key_id: Set(key_day.0),
+            day: Set(key_day.1),
+            count: Set(batch.counts.get(key_day).copied().unwrap_or(0)),
+            rate_limited: Set(batch.refused.get(key_day).copied().unwrap_or(0)),
+        });
         api_key_usage::Entity::insert_many(rows)
             .on_conflict(
                 OnConflict::columns([api_key_usage::Column::KeyId, api_key_usage::Column::Day])
                     .value(
                         api_key_usage::Column::Count,
                         Expr::cust("api_key_usage.count + excluded.count"),
+                    )
+                    .value(
+                        api_key_usage::Column::RateLimited,
+                        Expr::cust("api_key_usage.rate_limited + excluded.rate_limited"),
                     )
                     .to_owned(),
             )

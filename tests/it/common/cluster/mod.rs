@@ -6,6 +6,11 @@ use std::process::Command;
 
 use super::wire::free_port;
 
+mod certificates;
+mod process;
+
+use process::{is_root, postgres_bin, run, run_ok};
+
 pub struct Cluster {
     pub port: u16,
     dir: PathBuf,
@@ -18,64 +23,10 @@ pub struct Cluster {
 
 /// A role that may only connect over TLS (`hostssl` only), with this password.
 pub const TLS_ONLY_ROLE: &str = "tlsonly";
+
 /// A role that connects with a password over TLS or plain TCP.
 pub const PASSWORD_ROLE: &str = "app";
 pub const ROLE_PASSWORD: &str = "correct-horse";
-
-fn postgres_bin() -> PathBuf {
-    let root = Path::new("/usr/lib/postgresql");
-    let mut versions: Vec<PathBuf> = std::fs::read_dir(root)
-        .expect("PostgreSQL's server binaries in /usr/lib/postgresql (scripts/bootstrap.sh --test)")
-        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
-        .filter(|bin| bin.join("initdb").exists())
-        .collect();
-    versions.sort();
-    versions.pop().expect("an initdb")
-}
-
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
-}
-
-/// `program args…`, as the `postgres` user when running as root (PostgreSQL refuses root).
-fn run(program: &Path, args: &[&str]) -> std::process::Output {
-    let output = if is_root() {
-        Command::new("runuser")
-            .args(["-u", "postgres", "--"])
-            .arg(program)
-            .args(args)
-            .output()
-    } else {
-        Command::new(program).args(args).output()
-    }
-    .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()));
-    output
-}
-
-fn run_ok(program: &Path, args: &[&str]) {
-    let output = run(program, args);
-    assert!(
-        output.status.success(),
-        "{} {args:?} failed:\n{}{}",
-        program.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let output = Command::new("openssl")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("openssl (scripts/bootstrap.sh --test installs it)");
-    assert!(
-        output.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 impl Cluster {
     /// Starts a server with `max_connections`; blocks for the few seconds initdb takes.
@@ -84,82 +35,7 @@ impl Cluster {
             std::env::temp_dir().join(format!("keyward_pg_{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("cluster dir");
         // The certificates, made for this test.
-        openssl(
-            &dir,
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=Keyward test CA",
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.crt",
-            ],
-        );
-        openssl(
-            &dir,
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=Somebody else's CA",
-                "-keyout",
-                "wrong-ca.key",
-                "-out",
-                "wrong-ca.crt",
-            ],
-        );
-        openssl(
-            &dir,
-            &[
-                "req",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-subj",
-                "/CN=localhost",
-                "-keyout",
-                "server.key",
-                "-out",
-                "server.csr",
-            ],
-        );
-        std::fs::write(
-            dir.join("san.ext"),
-            "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
-        )
-        .expect("san");
-        openssl(
-            &dir,
-            &[
-                "x509",
-                "-req",
-                "-in",
-                "server.csr",
-                "-CA",
-                "ca.crt",
-                "-CAkey",
-                "ca.key",
-                "-CAcreateserial",
-                "-days",
-                "2",
-                "-extfile",
-                "san.ext",
-                "-out",
-                "server.crt",
-            ],
-        );
+        certificates::make(&dir);
         let bin = postgres_bin();
         if is_root() {
             let status = Command::new("chown")

@@ -10,6 +10,10 @@ use axum::http::{Extensions, HeaderMap};
 use super::config::Config;
 use crate::api::net::{canonical_ip, IpNet};
 
+mod original_request;
+
+pub use original_request::forwarded_request;
+
 /// The client as far as Keyward can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClientAddr {

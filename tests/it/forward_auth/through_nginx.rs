@@ -1,7 +1,7 @@
-//! Forward auth: `/api/v1/authorize` directly and behind a real nginx.
+//! Behind nginx only a valid key reaches the upstream, with who it is and without the key;
+//! a use counts, a replaced or expired key is refused, and a stopped Keyward fails closed.
+use super::nginx_harness::{start_nginx, start_upstream};
 use crate::common::*;
-use axum::body::Body;
-use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use keyward::server::config::Config;
 use sea_orm::ActiveModelTrait;
@@ -9,22 +9,8 @@ use sea_orm::IntoActiveModel;
 use sea_orm::Set;
 use serde_json::json;
 use serde_json::Value;
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::Child;
-use std::process::Command;
-use std::process::Stdio;
-use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
-use std::sync::Mutex;
-use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::net::TcpStream;
-
-fn authorize_request(headers: &[(&str, &str)]) -> axum::http::Request<Body> {
-    request("GET", AUTHORIZE, headers, Body::empty())
-}
 
 /// Percent-decodes a header value as an upstream would.
 fn percent_decode(text: &str) -> String {
@@ -46,198 +32,6 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8(out).expect("UTF-8")
-}
-
-async fn start_upstream() -> (SocketAddr, Upstream) {
-    let seen = Upstream::default();
-    let state = seen.clone();
-    let app = axum::Router::new().fallback(move |headers: HeaderMap| {
-        let state = state.clone();
-        async move {
-            state.calls.fetch_add(1, Ordering::SeqCst);
-            *state.last_headers.lock().unwrap() = headers;
-            axum::Json(json!({ "upstream": "reached" }))
-        }
-    });
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind upstream");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (addr, seen)
-}
-
-async fn start_nginx(keyward: SocketAddr, upstream: SocketAddr) -> Nginx {
-    let deploy = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx");
-    let dir = std::env::temp_dir().join(format!("keyward-nginx-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).expect("nginx dir");
-    let port = free_port();
-    let config = format!(
-        r#"
-daemon off;
-master_process off;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    upstream keyward {{ server {keyward}; keepalive 8; }}
-    upstream my_api {{ server {upstream}; }}
-    server {{
-        listen 127.0.0.1:{port};
-        include {deploy}/keyward-forward-auth.conf;
-        location / {{
-            include {deploy}/keyward-protect.conf;
-            proxy_pass http://my_api;
-        }}
-    }}
-}}
-"#,
-        dir = dir.display(),
-        deploy = deploy.display(),
-    );
-    let conf = dir.join("nginx.conf");
-    std::fs::write(&conf, config).expect("write nginx.conf");
-    let child = Command::new(nginx_binary())
-        .arg("-p")
-        .arg(&dir)
-        .arg("-c")
-        .arg(&conf)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start nginx");
-    let nginx = Nginx {
-        child,
-        port,
-        _dir: TempDir(dir.clone()),
-    };
-    for _ in 0..100 {
-        if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return nginx;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
-    panic!("nginx did not start on port {port}: {log}");
-}
-
-const AUTHORIZE: &str = "/api/v1/authorize";
-
-/// What the upstream saw: how often it was called and the headers of the last call.
-#[derive(Clone, Default)]
-struct Upstream {
-    calls: Arc<AtomicUsize>,
-    last_headers: Arc<Mutex<HeaderMap>>,
-}
-
-/// nginx in the foreground with a config of its own; killed when dropped.
-struct Nginx {
-    child: Child,
-    port: u16,
-    _dir: TempDir,
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn nginx_binary() -> PathBuf {
-    ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .expect("nginx is not installed: scripts/test.sh installs Debian's nginx (apt-get install nginx)")
-}
-
-#[tokio::test]
-async fn authorize_answers_204_with_who_the_key_belongs_to() {
-    let app = TestApp::new().await;
-    let cookie = app.register("proxy@example.com").await;
-    let created = app.create_key(&cookie, "Café CI").await;
-    let key = str_of(&created["fullKey"]).to_owned();
-    let user_id = app.user_id("proxy@example.com").await;
-
-    for header in [
-        ("authorization", format!("Bearer {key}")),
-        ("x-api-key", key.clone()),
-    ] {
-        let resp = app
-            .send(authorize_request(&[(header.0, header.1.as_str())]))
-            .await;
-        assert_eq!(resp.status, StatusCode::NO_CONTENT, "{}", resp.text);
-        assert!(resp.text.is_empty());
-        assert_eq!(
-            resp.header("x-keyward-user-id"),
-            Some(user_id.to_string().as_str())
-        );
-        assert_eq!(
-            resp.header("x-keyward-user-email"),
-            Some("proxy@example.com")
-        );
-        assert_eq!(resp.header("x-keyward-key-id"), created["id"].as_str());
-        assert_eq!(resp.header("x-keyward-key-name"), Some("Caf%C3%A9%20CI"));
-    }
-    // A use counts like one of /me: the first one is written at once.
-    assert!(app
-        .key_row(str_of(&created["id"]))
-        .await
-        .last_used_at
-        .is_some());
-}
-
-#[tokio::test]
-async fn authorize_refuses_with_the_same_401_as_me() {
-    let app = TestApp::new().await;
-    let cookie = app.register("refused@example.com").await;
-    let created = app.create_key(&cookie, "Old").await;
-    let old = str_of(&created["fullKey"]).to_owned();
-    assert_eq!(
-        app.regenerate(Some(&cookie), str_of(&created["id"]))
-            .await
-            .status,
-        StatusCode::OK
-    );
-
-    let bearer_old = format!("Bearer {old}");
-    for (headers, message) in [
-        (vec![], MISSING_API_KEY),
-        (
-            vec![("authorization", "Bearer pk_live_nope")],
-            INVALID_API_KEY,
-        ),
-        (
-            vec![("authorization", bearer_old.as_str())],
-            INVALID_API_KEY,
-        ),
-        // A browser session is not a key.
-        (vec![("cookie", cookie.as_str())], MISSING_API_KEY),
-    ] {
-        let resp = app.send(authorize_request(&headers)).await;
-        assert_error(&resp, StatusCode::UNAUTHORIZED, message);
-        assert!(resp
-            .header("www-authenticate")
-            .unwrap_or_default()
-            .starts_with("Bearer"));
-        assert_eq!(resp.header("x-keyward-error"), Some(message));
-        assert_eq!(resp.header("x-keyward-user-id"), None);
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
