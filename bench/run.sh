@@ -10,6 +10,8 @@
 #     peak RSS; once with the verification cache and once without;
 #   - sign-in p99 alone and during a registration burst;
 #   - forward auth: req/s through nginx -> Keyward -> upstream against nginx -> upstream;
+#   - forward auth for a key with scopes, a rate limit and an address list against an
+#     unrestricted key (bench/restrictions.sh);
 #   - create/regenerate throughput, and verification while another account floods regenerates
 #     (bench/flood.sh);
 #   - the first load of /settings/api-keys: every .wasm/.js file (brotli -q 11), the first
@@ -47,6 +49,7 @@ BIN="$PWD/target/server/keyward"
 
 . bench/lib.sh
 . bench/flood.sh
+. bench/restrictions.sh
 
 # --- key verification, for this build and (optionally) a baseline ----------------------
 verification() { # label bin config [VAR=value…] -> appends report rows to $WORK/verification.md
@@ -94,6 +97,8 @@ if [ -n "${BENCH_BASELINE_BIN:-}" ]; then
 fi
 
 flood_report >"$WORK/flood.md"
+echo "measuring restricted against unrestricted keys…" >&2
+restrictions_report >"$WORK/restrictions.md"
 
 # --- forward auth through nginx ---------------------------------------------------------
 echo "measuring forward auth through nginx…" >&2
@@ -194,6 +199,12 @@ PY
   echo "| regenerate key (8 clients), after ANALYZE | $REGEN_ANALYZED_RPS req/s, p99 $REGEN_ANALYZED_P99 ms | |"
   echo
   echo "CPU during the forward-auth run (share of both cores, by process): $FA_CPU."
+  echo
+  echo "## Restricted keys: forward auth with and without scopes, a rate limit and an address list"
+  echo
+  echo "| measurement | result | target |"
+  echo "|---|---|---|"
+  cat "$WORK/restrictions.md"
   echo
   echo "## Verification while another account regenerates as fast as it may"
   echo

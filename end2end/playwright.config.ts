@@ -92,6 +92,8 @@ export default defineConfig({
           DATABASE_URL: process.env.KEYWARD_E2E_DATABASE_URL ?? "",
           // Every test registers its own account, all from 127.0.0.1.
           KEYWARD_SIGN_UP_MAX_PER_IP: "100000",
+          // The defaults plus a scope catalog (end2end/keyward-e2e.toml; relative to `cwd`).
+          KEYWARD_CONFIG: "end2end/keyward-e2e.toml",
         },
       }
     : undefined,

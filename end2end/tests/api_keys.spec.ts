@@ -314,7 +314,7 @@ test("a key's first use shows at once as a relative time, with the exact time on
   await page.goto("/settings/api-keys");
   await waitForHydration(page);
   const row = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "Used", exact: true }) });
-  const lastUsed = row.getByRole("cell").nth(3).locator("time");
+  const lastUsed = row.locator('td[data-label="Last Used"] time');
   await expect(lastUsed).toHaveText("just now");
   const keys = await listKeysViaApi(page);
   expect(keys[0].lastUsedAt).not.toBeNull();

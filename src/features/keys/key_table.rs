@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use super::key_page::preload_key_detail;
 use super::lazy_dialogs::RegenerateButton;
+use crate::api::restrictions::describe_scopes;
 use crate::api::validation::display_name;
 use crate::api::ApiKeySummary;
 use crate::components::timestamp::{Expires, LastUsed, LocalDate};
@@ -15,6 +16,7 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
         .map(|key| {
             let name = display_name(&key.name);
             let for_click = key.clone();
+            let key_for_permissions = key.clone();
             let href = format!("/settings/api-keys/{}", key.id);
             view! {
                 <tr>
@@ -31,6 +33,7 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
                         </a>
                     </td>
                     <td data-label="Key"><code class="masked">{key.masked_key}</code></td>
+                    <td data-label="Permissions"><Permissions key=key_for_permissions /></td>
                     <td data-label="Created"><LocalDate iso=key.created_at /></td>
                     <td data-label="Last Used"><LastUsed iso=key.last_used_at /></td>
                     <td data-label="Expires"><Expires iso=key.expires_at /></td>
@@ -48,6 +51,7 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
                     <tr>
                         <th scope="col">"Name"</th>
                         <th scope="col">"Key"</th>
+                        <th scope="col">"Permissions"</th>
                         <th scope="col">"Created"</th>
                         <th scope="col">"Last Used"</th>
                         <th scope="col">"Expires"</th>
@@ -58,4 +62,41 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
             </table>
         </div>
     }
+}
+
+/// "Full access", "Read only" or "3 scopes" (the scopes on hover or focus), and a mark for a
+/// rate limit or an address list. The WASM is not needed: the details are in the HTML.
+#[component]
+fn Permissions(key: ApiKeySummary) -> impl IntoView {
+    let summary = describe_scopes(key.scopes.as_deref());
+    let listed = key
+        .scopes
+        .as_ref()
+        .filter(|scopes| scopes.len() > 1)
+        .map(|scopes| scopes.join(", "));
+    let scopes = match listed {
+        Some(list) => {
+            let label = format!("{summary}: {list}");
+            view! {
+            <span class="has-tip" tabindex="0" aria-label=label>
+                {summary}
+                <span class="tip" role="tooltip" aria-hidden="true">{list}</span>
+            </span>
+            }
+            .into_any()
+        }
+        None => view! { <span>{summary}</span> }.into_any(),
+    };
+    let limit = key.rate_limit.map(|l| {
+        let title = format!(
+            "At most {} requests per {} seconds",
+            l.requests, l.per_seconds
+        );
+        view! { <span class="tag" title=title.clone() aria-label=title>"Rate-limited"</span> }
+    });
+    let fenced = key.allowed_ips.map(|ips| {
+        let title = format!("Only from {}", ips.join(", "));
+        view! { <span class="tag" title=title.clone() aria-label=title>"IP-restricted"</span> }
+    });
+    view! { <span class="permissions">{scopes}{limit}{fenced}</span> }
 }

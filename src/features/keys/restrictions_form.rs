@@ -167,8 +167,10 @@ pub fn RestrictionsFields(
             </label>
         }
     };
-    let scope_boxes = options
-        .scopes
+    let scopes = options.scopes.clone();
+    // Built anew each time "Custom" is chosen: a view cannot be cloned in every build.
+    let scope_boxes = move || {
+        scopes
         .iter()
         .enumerate()
         .map(|(i, scope)| {
@@ -200,11 +202,14 @@ pub fn RestrictionsFields(
                 </label>
             }
         })
-        .collect_view();
-    let windows = WINDOWS
-        .iter()
-        .map(|(secs, name)| view! { <option value=secs.to_string()>{format!("per {name}")}</option> })
-        .collect_view();
+        .collect_view()
+    };
+    let windows = move || {
+        WINDOWS
+            .iter()
+            .map(|(secs, name)| view! { <option value=secs.to_string()>{format!("per {name}")}</option> })
+            .collect_view()
+    };
     let odd_window = move || {
         let secs = per_seconds.get();
         (!WINDOWS.iter().any(|(w, _)| *w == secs)).then(
@@ -258,7 +263,7 @@ pub fn RestrictionsFields(
                         }
                         disabled=move || disabled.get()
                     >
-                        {windows.clone()}
+                        {windows()}
                         {odd_window}
                     </select>
                 </div>

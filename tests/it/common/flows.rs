@@ -1,7 +1,7 @@
 //! What a user does through the API, one call each: register, sign in, create, list and
 //! regenerate keys, call `/api/v1/me`. The ones that return a cookie or a key assert they worked.
 use super::app::TestApp;
-use super::response::{request, TestResponse};
+use super::response::{json_request, request, TestResponse};
 use super::{json, Body, StatusCode, Value, PASSWORD};
 
 impl TestApp {
@@ -51,6 +51,30 @@ impl TestApp {
             resp.text
         );
         resp.json
+    }
+
+    /// Creates a key from a whole create body (name, restrictions…), asserts 200 and returns
+    /// the answer.
+    pub async fn create_key_with(&self, cookie: &str, body: Value) -> Value {
+        let resp = self.post_json("/api/api-keys", &body, Some(cookie)).await;
+        assert_eq!(
+            resp.status,
+            StatusCode::OK,
+            "creating {body} failed: {}",
+            resp.text
+        );
+        resp.json
+    }
+
+    /// `PATCH /api/api-keys/{id}` with `body`.
+    pub async fn patch_key(&self, cookie: &str, id: &str, body: Value) -> TestResponse {
+        self.send(json_request(
+            "PATCH",
+            &format!("/api/api-keys/{id}"),
+            &body,
+            Some(cookie),
+        ))
+        .await
     }
 
     pub async fn regenerate(&self, cookie: Option<&str>, id: &str) -> TestResponse {

@@ -20,7 +20,7 @@ pub use app::TestApp;
 pub use assertions::*;
 pub use database::create_postgres_database;
 pub use response::*;
-pub use wire::{free_port, http, http_status, Relay};
+pub use wire::{free_port, http, http_status, HttpAnswer, Relay};
 
 // What nearly every test module names.
 pub use axum::body::Body;

@@ -116,7 +116,17 @@ impl Drop for Nginx {
     }
 }
 
-struct TempDir(PathBuf);
+/// A directory of the test's own, removed when dropped.
+pub(super) struct TempDir(pub(super) PathBuf);
+
+impl TempDir {
+    pub(super) fn new(what: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("keyward-{what}-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
 
 impl Drop for TempDir {
     fn drop(&mut self) {

@@ -2,6 +2,7 @@
 mod api;
 mod expiry;
 mod plans;
+mod rate_limits;
 mod strict;
 mod tls;
 mod usage;

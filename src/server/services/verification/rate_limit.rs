@@ -2,22 +2,22 @@
 //!
 //! Windows are fixed and aligned to the database's clock (`window_start` = the start of the
 //! `per_seconds`-long window `now()` falls in), and each key's uses in a window are one row
-//! every instance adds to. An instance does not add each use as it happens: it counts locally
-//! and reports in blocks (`UPDATE … SET used = used + n RETURNING used`), learning the total
-//! every time it does. A request is admitted when the instance's last known total plus its
-//! own unreported uses is under the limit. So:
+//! every instance adds to (`… SET used = used + n RETURNING used`), learning the total each
+//! time. Far from the limit an instance admits on its own knowledge (its last reading of the
+//! total plus its own uses since) and reports in blocks of a tenth of the limit. Near the
+//! limit, and for its first use in a window, it asks first: the use is added, and admitted
+//! only if the total it returns is within the limit. So:
 //!
-//! - **Nothing is refused under the limit.** The known total is a past reading of a number
-//!   that only grows within a window, and the unreported uses are real: a refusal means the
-//!   true count has reached the limit.
+//! - **Nothing is refused under the limit.** A refusal rests on a count of real uses: the
+//!   instance's own, or a total the database returned, which only grows within a window and
+//!   to which a refused use adds only once the limit is reached.
 //! - **Never more than the limit on one instance**, by the same check.
-//! - **Across instances, at most one block each over the limit**: an instance admits at most a
-//!   block (a tenth of the limit) beyond its last reading of the total, reported or on its
-//!   way; a request that would go further waits for the report in flight. So every instance
-//!   can overshoot by a block at most: two instances stay within 120 % of the limit, and N
-//!   within limit × (1 + N / 10).
-//! - Steady state costs one round trip per block of requests. Near the limit every use is
-//!   reported at once, so the instances see each other's last uses.
+//! - **Across instances, at most one block each over the limit**: an instance admits on its
+//!   own at most a block beyond its last reading of the total (a request that would go further
+//!   waits for the report in flight), and near the limit admits only what the database
+//!   confirms. Two instances stay within 120 % of the limit; N within limit × (1 + N / 10).
+//! - Steady state costs one round trip per block of requests; only the uses near the limit
+//!   pay one each.
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -97,7 +97,7 @@ impl RateLimiter {
         let requests = u64::from(limit.requests);
         let now_db = self.database_now(now);
         let window_start = now_db - now_db.rem_euclid(per);
-        let uses = loop {
+        let (uses, asking) = loop {
             // Registered before the state is read, so a report ending in between still wakes
             // this request.
             let reported = self.reported.notified();
@@ -105,7 +105,8 @@ impl RateLimiter {
             reported.as_mut().enable();
             match self.step(lineage, limit, block, window_start, now_db) {
                 Step::Answer(quota) => return Ok(quota),
-                Step::Report(uses) => break uses,
+                Step::Report(uses) => break (uses, false),
+                Step::Ask(uses) => break (uses, true),
                 Step::Wait => reported.await,
             }
         };
@@ -113,7 +114,6 @@ impl RateLimiter {
         let answer = {
             let mut windows = self.lock();
             match windows.get_mut(&lineage) {
-                // The window this report was for is gone (ended, or the limit changed).
                 Some(window) if window.window_start == window_start && window.reporting => {
                     window.reporting = false;
                     window.in_flight = 0;
@@ -122,18 +122,27 @@ impl RateLimiter {
                             if db_window_start == window.window_start {
                                 window.known_total = window.known_total.max(total);
                             }
+                            // Asking, this use is in `total`: admitted if that is within the
+                            // limit. Reporting, it was admitted already.
+                            let admitted = !asking || total <= requests;
                             let left =
                                 requests.saturating_sub(window.known_total + window.unreported);
-                            Ok(quota(true, limit, left, window.window_start + per - now_db))
+                            Ok(quota(
+                                admitted,
+                                limit,
+                                left,
+                                window.window_start + per - now_db,
+                            ))
                         }
                         Err(err) => {
-                            // Not lost: counted again with the next report.
-                            window.unreported += uses;
+                            // The admitted uses are not lost: counted with the next report.
+                            window.unreported += if asking { uses - 1 } else { uses };
                             Err(err)
                         }
                     }
                 }
-                _ => reported.map(|_| quota(true, limit, 0, per)),
+                // The window this report was for is gone (ended, or the limit changed).
+                _ => reported.map(|(_, total)| quota(!asking || total <= requests, limit, 0, per)),
             }
         };
         self.reported.notify_waiters();
@@ -177,15 +186,22 @@ impl RateLimiter {
         if used >= requests {
             return Step::Answer(quota(false, limit, 0, window_start + per - now_db));
         }
-        if window.reporting && window.unreported + window.in_flight >= block {
-            // A block is all an instance may admit beyond what the others can see: wait for
-            // the report on its way (this is what bounds the total across instances).
+        let near_limit = used + 1 + block >= requests;
+        let first = window.known_total == 0 && window.in_flight == 0 && window.unreported == 0;
+        if window.reporting && (near_limit || window.unreported + window.in_flight >= block) {
+            // Near the limit uses are confirmed one report at a time; elsewhere a block is all
+            // an instance may admit beyond what the others can see. Either way: wait for the
+            // report on its way.
             return Step::Wait;
         }
+        if near_limit || first {
+            // Ask: this use, with any admitted but unreported, goes to the database first.
+            window.reporting = true;
+            window.in_flight = std::mem::take(&mut window.unreported) + 1;
+            return Step::Ask(window.in_flight);
+        }
         window.unreported += 1;
-        let near_limit = used + 1 + block >= requests;
-        let first = window.known_total == 0 && window.in_flight == 0 && window.unreported == 1;
-        if !window.reporting && (first || near_limit || window.unreported >= block) {
+        if !window.reporting && window.unreported >= block {
             window.reporting = true;
             window.in_flight = std::mem::take(&mut window.unreported);
             return Step::Report(window.in_flight);
@@ -235,7 +251,10 @@ impl RateLimiter {
 
 enum Step {
     Answer(Quota),
+    /// Admitted; report these uses (this one included).
     Report(u64),
+    /// Add these uses (this one last) and admit this one only if the total allows it.
+    Ask(u64),
     Wait,
 }
 
