@@ -10,7 +10,7 @@ import fs from "node:fs";
  * several sessions, because nothing but curl had looked at it.
  *
  * With KEYWARD_START=dev the same check runs against the development loop (`scripts/dev.sh`,
- * `cargo leptos watch`: debug builds, one WASM module), which must hydrate too.
+ * `cargo leptos watch --split`: debug builds), which must hydrate too.
  *
  * Departures from the README: the port (so a developer's own quick start on 3000 is never in
  * the way), and the SQLite file, which lives in a temporary directory instead of

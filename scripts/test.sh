@@ -71,7 +71,7 @@ step "the README's quick start in Chromium"
   cd end2end
   KEYWARD_QUICKSTART_DATA_DIR="$QUICKSTART_DATA_DIR" counted npx playwright test --config quickstart.config.ts
 )
-# The development loop builds debug (server and one WASM module) and serves with live reload;
+# The development loop builds debug (server and split WASM) and serves with live reload;
 # its pages must hydrate as the release's do.
 step "the development loop (cargo leptos watch) in Chromium"
 (

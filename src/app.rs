@@ -15,8 +15,10 @@ use crate::pages::{
     api_reference::ApiReferencePage,
     home::HomePage,
     key_detail::KeyDetailPage,
+    key_forms::{NewKeyRoute, RegenerateKeyRoute},
     login::LoginPage,
     register::RegisterPage,
+    security::SecurityPage,
     settings::{SettingsIndex, SettingsLayout},
 };
 
@@ -121,6 +123,12 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=StaticSegment("settings") view=SettingsLayout ssr=SsrMode::InOrder>
                         <Route path=StaticSegment("") view=SettingsIndex ssr=SsrMode::InOrder />
                         <Route path=StaticSegment("api-keys") view=ApiKeysPage ssr=SsrMode::InOrder />
+                        // Rendered with `reference_shell` (no script): see server::router.
+                        <Route path=StaticSegment("security") view=SecurityPage ssr=SsrMode::Async />
+                        // Before `api-keys/:id`, which would also match it. Async like a key's
+                        // page: whole before sending, so a posted form's status is right.
+                        <Route path=(StaticSegment("api-keys"), StaticSegment("new")) view=NewKeyRoute ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("api-keys"), ParamSegment("id"), StaticSegment("regenerate")) view=RegenerateKeyRoute ssr=SsrMode::Async />
                         // Async: rendered whole before anything is sent, so an unknown key's page
                         // carries its 404 status (in order, the status leaves with the first chunk).
                         <Route path=(StaticSegment("api-keys"), ParamSegment("id")) view=KeyDetailPage ssr=SsrMode::Async />

@@ -24,10 +24,15 @@ pub fn encode_query_value(text: &str) -> String {
     out
 }
 
-/// This page's origin, e.g. `https://keys.example.com` (empty on the server).
+/// This page's origin, e.g. `https://keys.example.com` (on the server: the one the response
+/// was rendered for, when known).
 pub fn page_origin() -> String {
     #[cfg(feature = "hydrate")]
     if let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) {
+        return origin;
+    }
+    #[cfg(feature = "ssr")]
+    if let Some(crate::api::forms::PageOrigin(origin)) = leptos::prelude::use_context() {
         return origin;
     }
     String::new()
@@ -59,24 +64,52 @@ pub async fn sleep_ms(ms: u32) {
     let _ = ms;
 }
 
-/// What the server renders for a timestamp before the browser can localize it: the UTC date.
-pub fn server_date(iso: &str) -> String {
-    iso.get(..10).unwrap_or(iso).to_owned()
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// "Dec 3, 2026": one unambiguous form, the same from the server and in the browser.
+pub fn format_day(year: i64, month: u32, day: u32) -> String {
+    let name = MONTHS
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("?");
+    format!("{name} {day}, {year}")
 }
 
-/// The date in the user's locale, e.g. "11/28/2026" or "28.11.2026".
+/// What the server renders for a timestamp before the browser can localize it: the UTC date.
+pub fn server_date(iso: &str) -> String {
+    let mut parts = iso.get(..10).unwrap_or(iso).split('-');
+    match (
+        parts.next().and_then(|y| y.parse().ok()),
+        parts.next().and_then(|m| m.parse().ok()),
+        parts.next().and_then(|d| d.parse().ok()),
+    ) {
+        (Some(y), Some(m), Some(d)) => format_day(y, m, d),
+        _ => iso.to_owned(),
+    }
+}
+
+/// The date in the user's time zone, as `format_day` writes it.
 pub fn local_date(iso: &str) -> String {
     #[cfg(feature = "hydrate")]
     {
         let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(iso));
-        date.to_locale_date_string("default", &wasm_bindgen::JsValue::UNDEFINED)
-            .into()
+        if date.get_time().is_nan() {
+            return server_date(iso);
+        }
+        format_day(
+            i64::from(date.get_full_year()),
+            date.get_month() + 1,
+            date.get_date(),
+        )
     }
     #[cfg(not(feature = "hydrate"))]
     server_date(iso)
 }
 
-/// Date and time in the user's locale, for tooltips.
+/// Date and time for tooltips: the user's locale in the browser, UTC from the server
+/// ("Dec 3, 2026, 14:38 UTC").
 pub fn local_date_time(iso: &str) -> String {
     #[cfg(feature = "hydrate")]
     {
@@ -85,7 +118,10 @@ pub fn local_date_time(iso: &str) -> String {
             .into()
     }
     #[cfg(not(feature = "hydrate"))]
-    iso.to_owned()
+    match iso.get(11..16) {
+        Some(time) => format!("{}, {time} UTC", server_date(iso)),
+        None => iso.to_owned(),
+    }
 }
 
 /// "just now", "2 minutes ago", "3 days ago"; older than a month falls back to the date.
@@ -241,7 +277,9 @@ mod tests {
         assert_eq!(describe_age(7200).unwrap(), "2 hours ago");
         assert_eq!(describe_age(86_400 * 3).unwrap(), "3 days ago");
         assert!(describe_age(86_400 * 40).is_none());
-        assert_eq!(server_date("2026-11-28T01:02:03.000Z"), "2026-11-28");
+        assert_eq!(server_date("2026-11-28T01:02:03.000Z"), "Nov 28, 2026");
+        assert_eq!(server_date("2027-01-05"), "Jan 5, 2027");
+        assert_eq!(server_date("garbage"), "garbage");
     }
 
     #[cfg(feature = "ssr")]

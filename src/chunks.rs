@@ -3,7 +3,10 @@
 #[cfg(feature = "hydrate")]
 use crate::components::lazy::rendered;
 #[cfg(feature = "hydrate")]
-use crate::features::{auth::auth_form, keys::key_page};
+use crate::features::{
+    auth::auth_form,
+    keys::{form_pages, key_page},
+};
 
 /// Loads the WASM chunks of the lazily loaded views that the server rendered into this page.
 ///
@@ -27,6 +30,7 @@ pub async fn load_rendered_chunks() -> Result<(), leptos::wasm_split::SplitLoade
         .unwrap_or_default();
     if key_page::is_key_page(&path) {
         key_page::load_key_page().await?;
+        form_pages::load_form_page(&path).await?;
     }
     Ok(())
 }

@@ -24,6 +24,9 @@ fn main() -> ExitCode {
     {
         runtime.worker_threads(threads);
     }
+    // Rendering the deepest pages (a key's page, with its record) in a debug build (the
+    // development loop) needs more stack than tokio's 2 MiB; 8 MiB is what a main thread gets.
+    runtime.thread_stack_size(8 * 1024 * 1024);
     let runtime = match runtime.enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {

@@ -25,7 +25,7 @@ async function openKeysPageAsNewUser(page: Page, before?: () => Promise<unknown>
 
 /** The page's own "Create Key" button (only call while no dialog is open). */
 function pageCreateButton(page: Page): Locator {
-  return page.getByRole("button", { name: "Create Key", exact: true });
+  return page.getByRole("link", { name: "Create Key", exact: true }).first();
 }
 
 /** Opens the create dialog and checks it shows the empty form. */
@@ -44,9 +44,9 @@ function openDialog(page: Page): Locator {
 
 /** Reads the full key shown in a reveal dialog, checking its shape. */
 async function revealedKey(dialog: Locator): Promise<string> {
-  const code = dialog.getByText(FULL_KEY);
-  await expect(code).toBeVisible();
-  const key = ((await code.textContent()) ?? "").trim();
+  const field = dialog.getByRole("textbox", { name: "API key" });
+  await expect(field).toBeVisible();
+  const key = (await field.inputValue()).trim();
   expect(key).toMatch(FULL_KEY);
   return key;
 }
@@ -128,7 +128,7 @@ test.describe("API keys page", () => {
     await expect(row).toHaveCount(1);
     await expect(row.getByText(masked(key), { exact: true })).toBeVisible();
     await expect(row.locator('[data-label="Last Used"]').getByText("Never", { exact: true })).toBeVisible();
-    await expect(row.getByRole("button", { name: "Regenerate Test Key" })).toHaveText(/Regenerate/);
+    await expect(row.getByRole("link", { name: "Regenerate Test Key" })).toHaveText(/Regenerate/);
 
     // The key works against the external API.
     const me = await callMe(page, key);
@@ -138,7 +138,7 @@ test.describe("API keys page", () => {
     expect(meBody.user.email).toBe(email);
 
     // Regenerate it.
-    await row.getByRole("button", { name: "Regenerate Test Key" }).click();
+    await row.getByRole("link", { name: "Regenerate Test Key" }).click();
     dialog = page.getByRole("dialog", { name: "Regenerate API Key" });
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText('regenerate "Test Key"');
@@ -227,7 +227,7 @@ test.describe("API keys page", () => {
     // Regenerate dialog: Escape cancels without touching the key.
     const row = keyRow(page, "Kbd");
     await expect(row.getByText(masked(kbdKey), { exact: true })).toBeVisible();
-    await row.getByRole("button", { name: "Regenerate Kbd" }).click();
+    await row.getByRole("link", { name: "Regenerate Kbd" }).click();
     const regenerateDialog = page.getByRole("dialog", { name: "Regenerate API Key" });
     await expect(regenerateDialog).toBeVisible();
     await expect(regenerateDialog).toContainText('regenerate "Kbd"');

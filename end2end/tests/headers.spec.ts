@@ -36,14 +36,14 @@ test("pages carry security headers and run (create a key) without CSP violations
   await waitForHydration(page);
 
   // ...and the interactive parts work: create a key through the UI.
-  await page.getByRole("button", { name: "Create Key", exact: true }).click();
+  await page.getByRole("link", { name: "Create Key", exact: true }).first().click();
   const form = page.getByRole("dialog", { name: "Create API Key" });
   await expect(form).toBeVisible();
   await form.getByLabel("Name", { exact: true }).fill("Header Check");
   await form.getByRole("button", { name: "Create Key", exact: true }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByRole("heading", { name: "API Key Created!" })).toBeVisible();
-  await expect(dialog.getByText(FULL_KEY)).toBeVisible();
+  await expect(dialog.getByRole("textbox", { name: "API key" })).toHaveValue(FULL_KEY);
   await dialog.getByRole("button", { name: "Done", exact: true }).click();
   await expect(page.getByRole("dialog")).toBeHidden();
   await expect(page.getByText("Header Check", { exact: true })).toBeVisible();

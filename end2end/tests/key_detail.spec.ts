@@ -5,7 +5,7 @@ test("a key created to expire in 7 days says so, and its page shows it", async (
   await registerViaApi(page);
   await page.goto("/settings/api-keys");
   await waitForHydration(page);
-  await page.getByRole("button", { name: "Create Key", exact: true }).click();
+  await page.getByRole("link", { name: "Create Key", exact: true }).first().click();
   const dialog = page.getByRole("dialog", { name: "Create API Key" });
   await dialog.getByLabel("Name", { exact: true }).fill("Weekly");
   await expect(dialog.getByLabel("Expiration")).toHaveValue("never");
@@ -25,7 +25,7 @@ test("a custom expiry date can be chosen", async ({ page }) => {
   await registerViaApi(page);
   await page.goto("/settings/api-keys");
   await waitForHydration(page);
-  await page.getByRole("button", { name: "Create Key", exact: true }).click();
+  await page.getByRole("link", { name: "Create Key", exact: true }).first().click();
   const dialog = page.getByRole("dialog", { name: "Create API Key" });
   await dialog.getByLabel("Name", { exact: true }).fill("Custom");
   await dialog.getByLabel("Expiration").selectOption("custom");
@@ -62,10 +62,15 @@ test("after a use, the key's page shows today's bar; reached from the list by ke
   await expect(page.getByRole("heading", { level: 1, name: "Charted" })).toBeVisible();
 
   await expect(page.getByText("1 call", { exact: true })).toBeVisible();
-  const today = page.locator("svg.chart rect.today");
+  const today = page.locator("ol.chart li.today");
   await expect(today).toHaveCount(1);
-  await expect(today.locator("title")).toHaveText(/: 1 call$/);
-  await expect(page.locator("svg.chart rect")).toHaveCount(30);
+  await expect(today).toHaveAttribute("aria-label", /: 1 call$/);
+  await expect(page.locator("ol.chart li")).toHaveCount(30);
+  // A day's value shows on focus, not only on hover: the scale and the legend are there too.
+  await today.focus();
+  await expect(today.locator(".bar-tip")).toBeVisible();
+  await expect(page.locator(".chart-scale")).toContainText("1");
+  await expect(page.getByText("Today", { exact: true }).first()).toBeVisible();
   const versions = page.getByRole("region", { name: "Versions" });
   await expect(versions.getByText("Current")).toBeVisible();
   await expect(versions.getByText(`${key.slice(0, 12)}****`)).toBeVisible();
@@ -78,7 +83,7 @@ test("regenerating from the key's page moves to the new version", async ({ page 
   const [row] = (await (await page.request.get("/api/api-keys")).json()).keys;
   await page.goto(`/settings/api-keys/${row.id}`);
   await waitForHydration(page);
-  await page.getByRole("button", { name: "Regenerate Rotating" }).click();
+  await page.getByRole("link", { name: "Regenerate Rotating" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByRole("button", { name: "Regenerate", exact: true }).click();
   await expect(dialog.getByRole("heading", { name: "Key Regenerated!" })).toBeVisible();

@@ -33,7 +33,7 @@ test("names stored before today's rules still render and the page still works", 
   await expect(page.getByText("abc\ufffdgpj.exe", { exact: true })).toBeVisible();
   await expect(page.getByText("(unnamed key)", { exact: true })).toBeVisible();
   // Hydration held: the page's buttons work.
-  await page.getByRole("button", { name: "Create Key", exact: true }).click();
+  await page.getByRole("link", { name: "Create Key", exact: true }).first().click();
   await expect(page.getByRole("dialog", { name: "Create API Key" })).toBeVisible();
   expect(pageErrors, "uncaught page errors").toEqual([]);
 });

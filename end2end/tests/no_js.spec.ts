@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, createKeyViaApi, registerViaApi, registerWith } from "./helpers";
+import { FULL_KEY, PASSWORD, callMe, createKeyViaApi, registerViaApi, registerWith } from "./helpers";
 
 // These run with JavaScript disabled: everything asserted here comes from the server's HTML.
 
@@ -41,14 +41,76 @@ test("the header shows the session state without JavaScript", async ({ page }) =
   await expect(header.getByRole("button", { name: "Sign out" })).toBeVisible();
 });
 
-test("buttons that need the WASM are shown disabled, not dead", async ({ page }) => {
+test("the whole key flow works without JavaScript: create, reveal once, duplicate, regenerate, sign out", async ({ page }) => {
   await registerViaApi(page);
-  await createKeyViaApi(page, "Disabled Until Ready");
   await page.goto("/settings/api-keys");
-  await expect(page.getByRole("button", { name: "Create Key", exact: true })).toBeDisabled();
-  await expect(page.getByRole("button", { name: "Regenerate Disabled Until Ready" })).toBeDisabled();
-  // Signing out is a plain form, so it works (and is enabled) without the WASM.
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeEnabled();
+  await expect(page.getByText("No API keys yet.")).toBeVisible();
+
+  // Create, from the page's own button.
+  await page.getByRole("link", { name: "Create Key", exact: true }).first().click();
+  await expect(page).toHaveURL(/\/settings\/api-keys\/new$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Create API Key" })).toBeVisible();
+  await expect(page.getByText("Give your API key a name to help you identify it later.")).toBeVisible();
+  await page.getByLabel("Name", { exact: true }).fill("Zapier");
+  await page.getByLabel(/^Read only/).check();
+  await page.getByRole("button", { name: "Create Key", exact: true }).click();
+
+  // The reveal, once: the answer to the POST, never stored, the key selectable in a field.
+  await expect(page.getByRole("heading", { name: "API Key Created!" })).toBeVisible();
+  const field = page.getByRole("textbox", { name: "API key" });
+  const key = await field.inputValue();
+  expect(key).toMatch(FULL_KEY);
+  await expect(field).toHaveAttribute("readonly", "");
+  expect(page.url()).not.toContain(key);
+  const me = await callMe(page, key);
+  expect(me.status()).toBe(200);
+
+  // Done: the masked row, and the key nowhere.
+  await page.getByRole("link", { name: "Done" }).click();
+  await expect(page).toHaveURL(/\/settings\/api-keys$/);
+  const row = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "Zapier", exact: true }) });
+  await expect(row.getByText(`${key.slice(0, 12)}****`)).toBeVisible();
+  await expect(row.getByText("Read only")).toBeVisible();
+  expect(await page.content()).not.toContain(key);
+  // A new visit to the create page shows an empty form, not the key.
+  await page.goto("/settings/api-keys/new");
+  expect(await page.content()).not.toContain(key);
+
+  // A duplicate: the message and what was typed.
+  await page.getByLabel("Name", { exact: true }).fill("Zapier");
+  await page.getByRole("button", { name: "Create Key", exact: true }).click();
+  await expect(page.getByRole("alert")).toHaveText("An API key with this name already exists");
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Zapier");
+
+  // Regenerate, with its confirmation: the old key dead, the new one working.
+  await page.goto("/settings/api-keys");
+  await row.getByRole("link", { name: "Regenerate Zapier" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Regenerate API Key" })).toBeVisible();
+  await expect(page.getByText(/"Zapier"\? The current key will stop working immediately\./)).toBeVisible();
+  expect((await callMe(page, key)).status()).toBe(200);
+  await page.getByRole("button", { name: "Regenerate", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Key Regenerated!" })).toBeVisible();
+  const renewed = await page.getByRole("textbox", { name: "API key" }).inputValue();
+  expect(renewed).toMatch(FULL_KEY);
+  expect(renewed).not.toBe(key);
+  expect((await callMe(page, key)).status()).toBe(401);
+  expect((await callMe(page, renewed)).status()).toBe(200);
+
+  // The key's own page, with its restrictions changed through the form.
+  await page.getByRole("link", { name: "Done" }).click();
+  await page.getByRole("link", { name: "Zapier", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Zapier" })).toBeVisible();
+  await page.getByText("Edit restrictions").click();
+  await page.getByLabel(/^Full access/).check();
+  await page.getByLabel(/Allowed IPs/).fill("192.0.2.0/24");
+  await page.getByRole("button", { name: "Save restrictions" }).click();
+  const card = page.getByRole("region", { name: "Restrictions" });
+  await expect(card.locator("dl.facts").getByText("192.0.2.0/24", { exact: true })).toBeVisible();
+  await expect(card.getByText("Permissions: Read only → Full access")).toBeVisible();
+
+  // Sign out.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
 });
 
 test("signing in, a wrong password and signing out all work as plain forms", async ({ page, request }) => {
@@ -97,7 +159,7 @@ test("a key's page is rendered by the server: facts, chart, versions, clients", 
   await expect(page).toHaveURL(new RegExp(`/settings/api-keys/${row.id}$`));
   await expect(page.getByRole("heading", { level: 1, name: "No Script" })).toBeVisible();
   await expect(page.getByText("1 call", { exact: true })).toBeVisible();
-  await expect(page.locator("svg.chart rect")).toHaveCount(30);
+  await expect(page.locator("ol.chart li")).toHaveCount(30);
   // The numbers are in a table for screen readers too.
   await expect(page.getByRole("table", { name: "Successful calls per day, last 30 days" }).getByRole("row")).toHaveCount(31);
   await expect(page.getByRole("region", { name: "Recent clients" }).getByText("nojs-check/1")).toBeVisible();

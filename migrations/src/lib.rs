@@ -13,6 +13,8 @@ mod m20261128_000008_create_key_epochs;
 mod m20261203_000009_random_key_epochs;
 mod m20261203_000010_throttle_events;
 mod m20261203_000011_key_restrictions;
+mod m20261203_000012_last_used_by_lineage;
+mod m20261203_000013_sessions_and_security_log;
 
 pub struct Migrator;
 
@@ -31,6 +33,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_random_key_epochs::Migration),
             Box::new(m20261203_000010_throttle_events::Migration),
             Box::new(m20261203_000011_key_restrictions::Migration),
+            Box::new(m20261203_000012_last_used_by_lineage::Migration),
+            Box::new(m20261203_000013_sessions_and_security_log::Migration),
         ]
     }
 }

@@ -70,12 +70,20 @@ pub enum AppError {
         limit: u32,
         window_secs: u32,
     },
+    /// No session of the signed-in user has that id (ended already, or someone else's).
+    #[error("Session not found; it may have ended already")]
+    SessionNotFound,
+    /// A password change whose current password is wrong (it counts as a failed sign-in).
+    #[error("The current password is not correct")]
+    WrongCurrentPassword,
 }
 
 impl AppError {
     pub fn status(&self) -> u16 {
         match self {
-            AppError::BadRequest(_) | AppError::DuplicateKeyName => 400,
+            AppError::BadRequest(_)
+            | AppError::DuplicateKeyName
+            | AppError::WrongCurrentPassword => 400,
             AppError::Unauthorized
             | AppError::InvalidCredentials
             | AppError::MissingApiKey
@@ -85,7 +93,7 @@ impl AppError {
             | AppError::ReservedHeader(_)
             | AppError::InsufficientScope(_)
             | AppError::AddressNotAllowed(_) => 403,
-            AppError::KeyNotFound | AppError::NotFound => 404,
+            AppError::KeyNotFound | AppError::NotFound | AppError::SessionNotFound => 404,
             AppError::MethodNotAllowed(_) => 405,
             AppError::EmailTaken => 409,
             AppError::PayloadTooLarge => 413,

@@ -165,6 +165,8 @@ pub struct ApiKeyDetail {
     pub recent_clients: Vec<RecentClient>,
     /// Every change of the key's restrictions, newest first.
     pub restriction_changes: Vec<RestrictionChange>,
+    /// The latest entries of the account's security log about this key, newest first.
+    pub events: Vec<super::account::SecurityEventDto>,
 }
 
 /// What a key may do besides authenticate; each null means unrestricted.

@@ -22,6 +22,11 @@ pub fn KeyIcon() -> impl IntoView {
 }
 
 #[component]
+pub fn LockIcon() -> impl IntoView {
+    view! { <Svg><rect x="4" y="11" width="16" height="10" rx="2" /><path d="M8 11V7a4 4 0 0 1 8 0v4" /></Svg> }
+}
+
+#[component]
 pub fn CopyIcon() -> impl IntoView {
     view! { <Svg><rect x="9" y="9" width="13" height="13" rx="2" /><path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1" /></Svg> }
 }

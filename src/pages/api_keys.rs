@@ -3,20 +3,18 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::ApiKeySummary;
-use crate::components::icons::{KeyIcon, PlusIcon, Spinner};
+use crate::components::icons::{KeyIcon, Spinner};
 use crate::components::title::PageTitle;
-use crate::contexts::hydration::use_hydrated;
 use crate::features::keys::key_list::{ExpiringSoon, KeySearch, ListPager};
 use crate::features::keys::key_table::KeyTable;
 use crate::features::keys::lazy_dialogs::{
-    preload_dialogs, LazyCreateKeyDialog, LazyRegenerateDialog,
+    CreateKeyLink, LazyCreateKeyDialog, LazyRegenerateDialog,
 };
 use crate::server_fns::deferred::fetch_keys;
 
 /// Settings → API Keys: the list (rendered on the server first), create and regenerate.
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
-    let hydrated = use_hydrated();
     let version = RwSignal::new(0u32);
     let query = use_query_map();
     let search = move || query.read().get("q").filter(|q| !q.trim().is_empty());
@@ -42,18 +40,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                 <h1>"API Keys"</h1>
                 <p class="muted">"Manage API keys for external tool access"</p>
             </div>
-            <button
-                type="button"
-                class="btn primary"
-                disabled=move || !hydrated.get()
-                on:pointerenter=move |_| preload_dialogs()
-                on:focus=move |_| preload_dialogs()
-                on:touchstart=move |_| preload_dialogs()
-                on:click=move |_| create_open.set(true)
-            >
-                <PlusIcon />
-                "Create Key"
-            </button>
+            <CreateKeyLink open=create_open />
         </div>
         <section class="card" aria-labelledby="your-keys-title">
             <h2 id="your-keys-title" class="card-title"><KeyIcon />" Your API Keys"</h2>
@@ -66,6 +53,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                         <div class="empty">
                             <p>"No API keys yet."</p>
                             <p class="muted">"Create one to get started."</p>
+                            <CreateKeyLink open=create_open />
                         </div>
                     }.into_any(),
                     Ok(list) => view! {

@@ -4,6 +4,8 @@ pub mod api_keys;
 pub mod api_reference;
 pub mod home;
 pub mod key_detail;
+pub mod key_forms;
 pub mod login;
 pub mod register;
+pub mod security;
 pub mod settings;

@@ -3,7 +3,7 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
 use crate::browser::go_to;
-use crate::components::icons::KeyIcon;
+use crate::components::icons::{KeyIcon, LockIcon};
 use crate::components::title::PageTitle;
 use crate::contexts::current_user::{use_current_user, CurrentUser};
 
@@ -25,6 +25,7 @@ pub fn SettingsLayout() -> impl IntoView {
         <div class="settings-layout">
             <nav class="side-nav" aria-label="Settings">
                 <A href="/settings/api-keys"><KeyIcon />" API Keys"</A>
+                <A href="/settings/security"><LockIcon />" Security"</A>
             </nav>
             <div class="settings-content">
                 <Outlet />

@@ -122,8 +122,8 @@ fn operation(
         .collect();
     Operation {
         anchor: anchor(&method, &path),
-        summary: summary(op),
-        description: text(&op["description"]),
+        summary: summary_and_rest(op).0,
+        description: summary_and_rest(op).1,
         auth: auth_label(op),
         parameters: op["parameters"]
             .as_array()
@@ -214,8 +214,31 @@ fn auth_label(op: &Value) -> String {
         .join(" or ")
 }
 
-fn summary(op: &Value) -> String {
-    first_sentence(&text(&op["summary"]))
+/// The operation's first sentence, and the rest of its text. The document splits a doc
+/// comment at its first line break, which may fall mid-sentence (mid-parenthesis, even):
+/// the two halves are joined again first.
+fn summary_and_rest(op: &Value) -> (String, String) {
+    let (head, tail) = (text(&op["summary"]), text(&op["description"]));
+    let joined = if tail.is_empty() {
+        head
+    } else if tail.starts_with('\n') {
+        format!("{head}{tail}")
+    } else {
+        format!("{head} {tail}")
+    };
+    let (first, rest) = joined.split_once("\n\n").unwrap_or((&joined, ""));
+    let paragraph = first.replace('\n', " ");
+    let sentence = first_sentence(&paragraph);
+    let after = paragraph[sentence.len()..]
+        .trim_start_matches('.')
+        .trim()
+        .to_owned();
+    let rest = match (after.is_empty(), rest.trim().is_empty()) {
+        (true, _) => rest.trim().to_owned(),
+        (false, true) => after,
+        (false, false) => format!("{after}\n\n{}", rest.trim()),
+    };
+    (sentence, rest)
 }
 
 /// The first sentence of the first line: up to the first `. ` outside parentheses and code,
@@ -248,4 +271,30 @@ fn anchor(method: &str, path: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     format!("{method}{slug}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary_and_rest;
+    use serde_json::json;
+
+    #[test]
+    fn a_summary_split_mid_sentence_is_joined_again() {
+        let op = json!({
+            "summary": "Your live keys (newest first, up to",
+            "description": "100 at a time). Secrets are never listed.\n\nMore."
+        });
+        assert_eq!(
+            summary_and_rest(&op),
+            (
+                "Your live keys (newest first, up to 100 at a time)".to_owned(),
+                "Secrets are never listed.\n\nMore.".to_owned()
+            )
+        );
+        let whole = json!({ "summary": "Create a key.", "description": "" });
+        assert_eq!(
+            summary_and_rest(&whole),
+            ("Create a key".to_owned(), String::new())
+        );
+    }
 }

@@ -1,12 +1,15 @@
 //! The session cookie: its name, setting and clearing it, and the user a request's cookie
-//! belongs to (through `services::sessions`).
+//! belongs to (through `services::sessions`), and signing out.
 use axum::http::{HeaderMap, HeaderValue};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use sea_orm::DatabaseConnection;
 
+use super::actor::Actor;
 use super::config::Config;
 use super::entities::users;
-use super::services::sessions;
+use super::services::security_log;
+use super::services::sessions::{self, Resolved};
+use super::state::AppState;
+use crate::api::account::EventKind;
 use crate::api::AppError;
 
 /// The session cookie's name over plain HTTP (development, tests).
@@ -23,28 +26,46 @@ pub fn cookie_name(config: &Config) -> &'static str {
     }
 }
 
-/// The user whose session cookie `headers` carry, if any is valid.
-pub async fn user_from_headers(
-    db: &DatabaseConnection,
-    config: &Config,
+/// The session whose cookie `headers` carry, with its user, if it is valid; the use is noted
+/// for the session's "last seen" (`sessions::activity`).
+pub async fn session_from_headers(
+    state: &AppState,
     headers: &HeaderMap,
-) -> Result<Option<users::Model>, AppError> {
-    match token_from_headers(config, headers) {
-        Some(token) => sessions::resolve(db, &token).await,
-        None => Ok(None),
+) -> Result<Option<Resolved>, AppError> {
+    let Some(token) = token_from_headers(&state.config, headers) else {
+        return Ok(None);
+    };
+    let resolved = sessions::resolve(&state.db, &token).await?;
+    if let Some(resolved) = &resolved {
+        state.session_activity.saw(&resolved.session);
     }
+    Ok(resolved)
 }
 
-/// Ends the session whose cookie `headers` carry, if there is one.
-pub async fn destroy_from_headers(
-    db: &DatabaseConnection,
-    config: &Config,
+/// The user whose session cookie `headers` carry, if any is valid.
+pub async fn user_from_headers(
+    state: &AppState,
     headers: &HeaderMap,
+) -> Result<Option<users::Model>, AppError> {
+    Ok(session_from_headers(state, headers)
+        .await?
+        .map(|resolved| resolved.user))
+}
+
+/// Signs out: ends the session whose cookie `headers` carry, if there is one, and logs it.
+pub async fn sign_out(
+    state: &AppState,
+    headers: &HeaderMap,
+    actor: &Actor,
 ) -> Result<(), AppError> {
-    match token_from_headers(config, headers) {
-        Some(token) => sessions::destroy(db, &token).await,
-        None => Ok(()),
+    let Some(token) = token_from_headers(&state.config, headers) else {
+        return Ok(());
+    };
+    if let Some(resolved) = sessions::resolve(&state.db, &token).await? {
+        sessions::destroy(&state.db, &token).await?;
+        security_log::record(&state.db, resolved.user.id, EventKind::SignOut, actor, None).await?;
     }
+    Ok(())
 }
 
 pub fn token_from_headers(config: &Config, headers: &HeaderMap) -> Option<String> {

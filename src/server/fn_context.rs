@@ -5,6 +5,7 @@ use leptos::prelude::{expect_context, use_context};
 use leptos::server_fn::error::FromServerFnError;
 use leptos_axum::ResponseOptions;
 
+use super::actor::Actor;
 use super::cookies;
 use super::entities::users;
 use super::forwarded::ClientAddr;
@@ -28,7 +29,15 @@ pub async fn require_user() -> Result<users::Model, AppError> {
 
 pub async fn optional_user() -> Result<Option<users::Model>, AppError> {
     let state = state();
-    cookies::user_from_headers(&state.db, &state.config, &request_headers().await?).await
+    cookies::user_from_headers(&state, &request_headers().await?).await
+}
+
+/// Who is calling, as the REST handlers record it (`server::actor`).
+pub fn actor() -> Actor {
+    let state = state();
+    use_context::<axum::http::request::Parts>().map_or_else(Actor::server, |parts| {
+        Actor::from_request(&state.config, &parts.headers, &parts.extensions)
+    })
 }
 
 /// The calling client, as the REST handlers see it (see `server::forwarded`).

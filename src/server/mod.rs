@@ -2,6 +2,7 @@
 //! database, the service layer where the rules live, and the HTTP adapters around it (REST
 //! handlers, middleware, cookies, the proxy's headers). `crate::site` puts it together with
 //! the pages.
+pub mod actor;
 pub mod api_reference;
 mod api_reference_samples;
 pub mod config;

@@ -9,6 +9,7 @@ use super::services::accounts::Accounts;
 use super::services::api_keys::KeyPolicy;
 use super::services::login_throttle;
 use super::services::passwords::Hashing;
+use super::services::sessions::activity::SessionActivity;
 use super::services::sign_up_throttle::SignUpLimits;
 use super::services::verification::pg_connect::SettingsError;
 use super::services::verification::Verifier;
@@ -33,6 +34,8 @@ pub struct Shared {
     /// API-key verification with its lookup, cache and usage counting
     /// (`services::verification`).
     pub verifier: Verifier,
+    /// Sessions used since the last write of their "last seen".
+    pub session_activity: SessionActivity,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             policy: KeyPolicy::from_config(&config),
             hashing: Hashing::new(),
             verifier,
+            session_activity: SessionActivity::default(),
             config,
         })))
     }

@@ -10,7 +10,7 @@ mod ssr {
     pub use crate::api::validation::safe_callback;
     pub use crate::server::cookies;
     pub use crate::server::fn_context::{
-        append_header, client_addr, optional_user, request_headers, state,
+        actor, append_header, optional_user, request_headers, state,
     };
     pub use crate::server::services::accounts::SignedIn;
     pub use axum::http::header::SET_COOKIE;
@@ -54,8 +54,10 @@ pub async fn login(
     callback_url: Option<String>,
 ) -> Result<UserDto, AppError> {
     use ssr::*;
-    let client = client_addr().throttle_bucket();
-    let result = state().accounts().login(&client, &email, &password).await?;
+    let result = state()
+        .accounts()
+        .login(&actor(), &email, &password)
+        .await?;
     redirect_form_post(&safe_callback(callback_url.as_deref()));
     Ok(signed_in(result))
 }
@@ -67,10 +69,9 @@ pub async fn register(
     callback_url: Option<String>,
 ) -> Result<UserDto, AppError> {
     use ssr::*;
-    let client = client_addr().throttle_bucket();
     let result = state()
         .accounts()
-        .register(&client, &email, &password)
+        .register(&actor(), &email, &password)
         .await?;
     redirect_form_post(&safe_callback(callback_url.as_deref()));
     Ok(signed_in(result))
@@ -80,7 +81,7 @@ pub async fn register(
 pub async fn logout() -> Result<(), AppError> {
     use ssr::*;
     let state = state();
-    cookies::destroy_from_headers(&state.db, &state.config, &request_headers().await?).await?;
+    cookies::sign_out(&state, &request_headers().await?, &actor()).await?;
     append_header(SET_COOKIE, cookies::clear_cookie(&state.config));
     redirect_form_post("/login");
     Ok(())

@@ -1,5 +1,9 @@
 //! Server functions behind the API key settings page. Same service layer as the REST
 //! handlers in `server::rest::api_keys`.
+//!
+//! Each takes what it needs from the request's context (`state()`, `actor()`) before its first
+//! `.await`: a resource the server does not wait for (the restriction options) can be polled
+//! again after the page's render has ended and its context is gone.
 use leptos::prelude::*;
 use leptos::server_fn::codec::Postcard;
 
@@ -19,13 +23,14 @@ pub async fn list_keys(
 ) -> Result<KeyList, AppError> {
     use crate::server::fn_context::{require_user, state};
     use crate::server::services::api_keys;
+    let state = state();
     let user = require_user().await?;
     let query = api_keys::ListQuery {
         limit: None,
         cursor,
         search,
     };
-    api_keys::list(&state().db, user.id, &query).await
+    api_keys::list(&state.db, user.id, &query).await
 }
 
 /// `expires_at`: RFC 3339, or `never` for a key that never expires. Required: an empty value
@@ -37,12 +42,12 @@ pub async fn create_key(
     expires_at: String,
     restrictions: KeyRestrictions,
 ) -> Result<CreatedApiKey, AppError> {
-    use crate::server::fn_context::{require_user, state};
+    use crate::server::fn_context::{actor, require_user, state};
     use crate::server::services::api_keys;
+    let (state, actor) = (state(), actor());
     let user = require_user().await?;
     let requested = (expires_at != NEVER).then_some(expires_at.as_str());
     let expires_at = api_keys::parse_expiry(requested, crate::server::time::now())?;
-    let state = state();
     let new = api_keys::NewKey {
         name,
         expires_at,
@@ -50,15 +55,16 @@ pub async fn create_key(
         rate_limit: Some(restrictions.rate_limit),
         allowed_ips: restrictions.allowed_ips,
     };
-    api_keys::create(&state.db, &state.policy, user.id, new).await
+    api_keys::create(&state.db, &state.policy, user.id, new, &actor).await
 }
 
 /// What the restrictions form offers: the scope catalog and the operator's bounds.
 #[server(prefix = "/api/fn", endpoint = "restriction_options", output = Postcard)]
 pub async fn load_restriction_options() -> Result<RestrictionOptions, AppError> {
     use crate::server::fn_context::{require_user, state};
+    let state = state();
     require_user().await?;
-    let rules = &state().policy.restrictions;
+    let rules = &state.policy.restrictions;
     Ok(RestrictionOptions {
         scopes: rules.catalog.list(),
         max_requests: rules.max_requests,
@@ -72,8 +78,9 @@ pub async fn update_restrictions(
     id: String,
     restrictions: KeyRestrictions,
 ) -> Result<ApiKeySummary, AppError> {
-    use crate::server::fn_context::{require_user, state};
+    use crate::server::fn_context::{actor, require_user, state};
     use crate::server::services::api_keys;
+    let (state, actor) = (state(), actor());
     let user = require_user().await?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::KeyNotFound)?;
     let patch = api_keys::RestrictionPatch {
@@ -81,23 +88,34 @@ pub async fn update_restrictions(
         rate_limit: Some(restrictions.rate_limit),
         allowed_ips: Some(restrictions.allowed_ips),
     };
-    let state = state();
-    api_keys::update_restrictions(&state.db, &state.policy, user.id, id, patch).await
+    api_keys::update_restrictions(&state.db, &state.policy, user.id, id, patch, &actor).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "regenerate_key", output = Postcard)]
 pub async fn regenerate_key(id: String) -> Result<CreatedApiKey, AppError> {
-    use crate::server::fn_context::{require_user, state};
+    use crate::server::fn_context::{actor, require_user, state};
+    let (state, actor) = (state(), actor());
     let user = require_user().await?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::KeyNotFound)?;
+    crate::server::services::api_keys::regenerate(&state.db, &state.policy, user.id, id, &actor)
+        .await
+}
+
+/// One live key as listed (the regenerate page's confirmation names it).
+#[server(prefix = "/api/fn", endpoint = "key_summary", output = Postcard)]
+pub async fn key_summary(id: String) -> Result<ApiKeySummary, AppError> {
+    use crate::server::fn_context::{require_user, state};
     let state = state();
-    crate::server::services::api_keys::regenerate(&state.db, &state.policy, user.id, id).await
+    let user = require_user().await?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::KeyNotFound)?;
+    crate::server::services::api_keys::live_summary(&state.db, user.id, id).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "key_detail", output = Postcard)]
 pub async fn key_detail(id: String) -> Result<ApiKeyDetail, AppError> {
     use crate::server::fn_context::{require_user, state};
+    let state = state();
     let user = require_user().await?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::KeyNotFound)?;
-    crate::server::services::api_keys::detail(&state().db, user.id, id).await
+    crate::server::services::api_keys::detail(&state.db, user.id, id).await
 }

@@ -8,9 +8,9 @@ use crate::server::services::verification::rate_limit;
 use crate::server::services::{login_throttle, sessions, throttle};
 use crate::server::state::AppState;
 
-/// Background upkeep: flush key usage and purge expired sessions and throttle rows, until
-/// `stop` fires. It stops between tasks, never inside one: aborting it mid-flush would drop
-/// the batch that flush had taken out of memory.
+/// Background upkeep: flush key usage and sessions' last use, and purge expired sessions and
+/// throttle rows, until `stop` fires. It stops between tasks, never inside one: aborting it
+/// mid-flush would drop the batch that flush had taken out of memory.
 pub fn spawn_maintenance(
     state: &AppState,
     mut stop: tokio::sync::oneshot::Receiver<()>,
@@ -27,6 +27,9 @@ pub fn spawn_maintenance(
                 _ = flush.tick() => {
                     if let Err(err) = state.verifier.usage().flush(&state.db).await {
                         tracing::warn!(error = %err, "could not flush key usage; will retry");
+                    }
+                    if let Err(err) = state.session_activity.flush(&state.db).await {
+                        tracing::warn!(error = %err, "could not write sessions' last use; will retry");
                     }
                 }
                 _ = purge.tick() => {

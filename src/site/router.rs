@@ -14,15 +14,18 @@ use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use super::scriptless::without_scripts;
 use crate::app::{reference_shell, shell, App};
 use crate::server::middleware::body_limit::{self, BODY_LIMIT_BYTES};
 use crate::server::middleware::{
-    canonical_path, cross_site, headers, request_id, server_fn_status, settings_guard,
+    canonical_path, cross_site, headers, key_versions, request_id, server_fn_status, settings_guard,
 };
 use crate::server::rest;
 use crate::server::state::AppState;
 
-const REFERENCE_PATH: &str = "/docs/api";
+/// Pages rendered on the server only, with `reference_shell` (no script): they read, and their
+/// forms post, without the WASM, which they never load.
+const SERVER_ONLY_PAGES: [&str; 2] = ["/docs/api", "/settings/security"];
 
 /// The app's page routes, found once per process by rendering `App` with resource loading
 /// suppressed. That suppression is a process-wide flag in leptos: two routers built at the
@@ -33,32 +36,13 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The reference page's answer without the resource data Leptos writes for hydration: the page
-/// never hydrates, and its policy allows no script, so the inline script would only be a
-/// policy violation in the console.
-async fn without_scripts(response: axum::response::Response) -> axum::response::Response {
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
-        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
-    };
-    let mut html = String::from_utf8_lossy(&bytes).into_owned();
-    while let Some(start) = html.find("<script") {
-        let Some(end) = html[start..].find("</script>") else {
-            break;
-        };
-        html.replace_range(start..start + end + "</script>".len(), "");
-    }
-    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    axum::response::Response::from_parts(parts, axum::body::Body::from(html))
-}
-
 /// The complete router, ready to serve or to drive in tests with `oneshot`.
 pub fn router(state: AppState) -> Router {
-    // `/docs/api` is a page of the app rendered with a shell of its own (no script), so it is
-    // routed apart from the others.
+    // `/docs/api` and `/settings/security` are pages of the app rendered with a shell of their
+    // own (no script), so they are routed apart from the others.
     let (reference_route, routes): (Vec<_>, Vec<_>) = page_routes()
         .into_iter()
-        .partition(|route| route.path() == REFERENCE_PATH);
+        .partition(|route| SERVER_ONLY_PAGES.contains(&route.path()));
     let reference = {
         let state = state.clone();
         let options = state.leptos_options.clone();
@@ -81,7 +65,9 @@ pub fn router(state: AppState) -> Router {
         ServeDir::new(std::path::Path::new(&state.config.site_root).join("pkg")).precompressed_br();
     Router::new()
         .merge(rest::routes())
-        .route("/docs/api", axum::routing::get(reference))
+        .merge(super::forms::routes())
+        .route("/docs/api", axum::routing::get(reference.clone()))
+        .route("/settings/security", axum::routing::get(reference))
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &state,
@@ -93,6 +79,7 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(fallback_state.clone()),
             shell,
         ))
+        .layer(from_fn_with_state(state.clone(), key_versions::follow_regenerated_keys))
         .layer(from_fn_with_state(state.clone(), settings_guard::require_session_for_settings))
         .layer(from_fn(canonical_path::redirect_to_canonical_path))
         .layer(from_fn(server_fn_status::server_fn_error_status))

@@ -1,6 +1,8 @@
-//! A key's history: every secret it has had, and its most recent callers.
+//! A key's history: every secret it has had, its most recent callers, and what the security
+//! log says about it.
 use leptos::prelude::*;
 
+use crate::api::account::SecurityEventDto;
 use crate::api::validation::visible_text;
 use crate::api::{KeyVersion, RecentClient};
 use crate::components::timestamp::{LastUsed, LocalDate};
@@ -54,15 +56,15 @@ pub fn RecentClients(clients: Vec<RecentClient>) -> impl IntoView {
                 };
                 view! {
                     <tr>
-                        <td><code>{client.ip}</code></td>
-                        <td>{agent}</td>
-                        <td><LastUsed iso=Some(client.last_seen_at) /></td>
+                        <td data-label="Address"><code>{client.ip}</code></td>
+                        <td data-label="User agent">{agent}</td>
+                        <td data-label="Last seen"><LastUsed iso=Some(client.last_seen_at) /></td>
                     </tr>
                 }
             })
             .collect_view();
         view! {
-            <table class="plain">
+            <table class="plain clients">
                 <thead><tr><th scope="col">"Address"</th><th scope="col">"User agent"</th><th scope="col">"Last seen"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
@@ -72,6 +74,41 @@ pub fn RecentClients(clients: Vec<RecentClient>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="clients-title">
             <h2 id="clients-title" class="card-title">"Recent clients"</h2>
+            {body}
+        </section>
+    }
+}
+
+/// Who created, regenerated or restricted this key, when and from where.
+#[component]
+pub fn KeyEvents(events: Vec<SecurityEventDto>) -> impl IntoView {
+    let body = if events.is_empty() {
+        view! { <p class="muted">"Nothing recorded yet."</p> }.into_any()
+    } else {
+        let rows = events
+            .into_iter()
+            .map(|event| {
+                let address = event.ip.unwrap_or_else(|| "—".to_owned());
+                view! {
+                    <tr>
+                        <td data-label="What">{event.kind.describe()}</td>
+                        <td data-label="When"><LastUsed iso=Some(event.occurred_at) /></td>
+                        <td data-label="Address"><code>{address}</code></td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="plain clients">
+                <thead><tr><th scope="col">"What"</th><th scope="col">"When"</th><th scope="col">"Address"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="events-title">
+            <h2 id="events-title" class="card-title">"Security log"</h2>
             {body}
         </section>
     }

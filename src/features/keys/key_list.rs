@@ -71,7 +71,7 @@ pub fn ExpiringSoon(keys: Vec<ApiKeySummary>) -> impl IntoView {
     let text = RwSignal::new(soon(now_ms()));
     Effect::new(move |_| text.set(soon(now_ms())));
     view! {
-        <p class="notice" role="status" hidden=move || text.get().is_empty()>
+        <p class="notice warning" role="status" hidden=move || text.get().is_empty()>
             <strong>"Expiring within 7 days: "</strong>
             {move || text.get()}
             ". Regenerate a key to give it a new secret and a new expiry."

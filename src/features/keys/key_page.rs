@@ -5,7 +5,7 @@ use codee::binary::PostcardCodec;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::key_history::{RecentClients, Versions};
+use super::key_history::{KeyEvents, RecentClients, Versions};
 use super::key_restrictions::KeyRestrictionsCard;
 use super::lazy_dialogs::{LazyRegenerateDialog, RegenerateButton};
 use super::usage_chart::UsageChart;
@@ -45,9 +45,11 @@ pub fn preload_key_detail() {
 /// chunk.
 #[cfg(feature = "hydrate")]
 pub fn is_key_page(path: &str) -> bool {
-    // The router also matches the route with a trailing slash.
+    // The router also matches the routes with a trailing slash. The create page
+    // (`…/new`) and a key's regenerate page (`…/<id>/regenerate`) share the chunk.
     path.strip_prefix("/settings/api-keys/")
         .map(|rest| rest.strip_suffix('/').unwrap_or(rest))
+        .map(|rest| rest.strip_suffix("/regenerate").unwrap_or(rest))
         .is_some_and(|id| !id.is_empty() && !id.contains('/'))
 }
 
@@ -111,6 +113,7 @@ fn KeyDetailView(
         versions,
         recent_clients,
         restriction_changes,
+        events,
     } = detail;
     let restrictions = KeyRestrictions {
         scopes: key.scopes.clone(),
@@ -147,6 +150,7 @@ fn KeyDetailView(
             <UsageChart usage />
             <Versions versions />
             <RecentClients clients=recent_clients />
+            <KeyEvents events />
         </div>
     }
 }

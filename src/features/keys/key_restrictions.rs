@@ -1,13 +1,14 @@
 //! A key's restrictions on its page: what they are, a form to change them (effective on every
 //! instance at once), and every change made, from what to what.
+use codee::binary::PostcardCodec;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use super::restrictions_form::{describe_rate_limit, RestrictionsFields, RestrictionsForm};
-use crate::api::{AppError, KeyRestrictions, RestrictionChange, RestrictionOptions};
+use crate::api::forms::{FormOutcome, RestrictionsInput};
+use crate::api::{KeyRestrictions, RestrictionChange};
 use crate::components::icons::Spinner;
 use crate::components::timestamp::LocalDate;
-use crate::contexts::hydration::use_hydrated;
 use crate::contexts::toasts::use_toasts;
 use crate::server_fns::keys::{load_restriction_options, update_restrictions};
 
@@ -50,6 +51,14 @@ fn describe_change(change: &RestrictionChange) -> Vec<String> {
     parts
 }
 
+/// Where a key's restrictions form posts.
+pub fn restrictions_action(id: &str) -> String {
+    format!("/settings/api-keys/{id}/restrictions")
+}
+
+/// The key's restrictions, a form to change them (inside a `<details>`, so it opens and posts
+/// without the WASM; once hydrated the WASM sends it and refreshes the page in place), and
+/// every change made.
 #[component]
 pub fn KeyRestrictionsCard(
     key_id: String,
@@ -58,25 +67,21 @@ pub fn KeyRestrictionsCard(
     on_changed: Callback<()>,
 ) -> impl IntoView {
     let toasts = use_toasts();
-    let hydrated = use_hydrated();
-    let editing = RwSignal::new(false);
-    let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let options = RwSignal::new(None::<Result<RestrictionOptions, AppError>>);
-    let form = RestrictionsForm::new(&current);
-    let for_reset = current.clone();
-
-    let start_editing = move |_| {
-        form.reset(&for_reset);
-        error.set(None);
-        editing.set(true);
-        if options.get_untracked().is_none_or(|o| o.is_err()) {
-            options.set(None);
-            leptos::task::spawn_local(async move {
-                options.set(Some(load_restriction_options().await));
-            });
-        }
+    let (input, error) = match use_context::<FormOutcome>() {
+        Some(FormOutcome::RestrictionsRefused { error, input }) => (input, Some(error)),
+        _ => (RestrictionsInput::of(&current), None),
     };
+    let editing = RwSignal::new(error.is_some());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(error);
+    let options = Resource::<_, PostcardCodec>::new_with_options(
+        || (),
+        |_| load_restriction_options(),
+        false,
+    );
+    let form = RestrictionsForm::new(&input);
+    let action = restrictions_action(&key_id);
+
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
@@ -84,7 +89,7 @@ pub fn KeyRestrictionsCard(
         }
         let chosen = match options.get_untracked() {
             Some(Ok(options)) => form.read(&options),
-            _ => Err("The permissions are still loading; try again in a moment".into()),
+            _ => Err("The form is still loading; try again in a moment".into()),
         };
         let chosen = match chosen {
             Ok(chosen) => chosen,
@@ -110,18 +115,6 @@ pub fn KeyRestrictionsCard(
         });
     };
 
-    let summary = move || {
-        view! {
-            <dl class="facts">
-                <dt>"Permissions"</dt>
-                <dd>{permissions_text(&current)}</dd>
-                <dt>"Rate limit"</dt>
-                <dd>{rate_limit_text(&current)}</dd>
-                <dt>"Allowed IPs"</dt>
-                <dd>{addresses_text(&current)}</dd>
-            </dl>
-        }
-    };
     let history = if changes.is_empty() {
         view! { <p class="muted">"Not changed since the key was created."</p> }.into_any()
     } else {
@@ -145,32 +138,39 @@ pub fn KeyRestrictionsCard(
 
     view! {
         <section class="card" aria-labelledby="restrictions-title">
-            <div class="card-header">
-                <h2 id="restrictions-title" class="card-title">"Restrictions"</h2>
-                <Show when=move || !editing.get()>
-                    <button type="button" class="btn small" on:click=start_editing.clone() disabled=move || !hydrated.get()>
-                        "Edit"
-                    </button>
-                </Show>
-            </div>
-            <Show when=move || editing.get() fallback=summary>
-                <form on:submit=submit.clone() novalidate>
-                    {move || match options.get() {
-                        None => view! { <p class="muted" aria-busy="true"><Spinner />" Loading permissions…"</p> }.into_any(),
-                        Some(Err(err)) => view! { <p class="form-error">{format!("Could not load the permissions: {err}")}</p> }.into_any(),
-                        Some(Ok(options)) => view! { <RestrictionsFields form options disabled=pending id="edit" /> }.into_any(),
-                    }}
+            <h2 id="restrictions-title" class="card-title">"Restrictions"</h2>
+            <dl class="facts">
+                <dt>"Permissions"</dt>
+                <dd>{permissions_text(&current)}</dd>
+                <dt>"Rate limit"</dt>
+                <dd>{rate_limit_text(&current)}</dd>
+                <dt>"Allowed IPs"</dt>
+                <dd>{addresses_text(&current)}</dd>
+            </dl>
+            <details
+                class="edit-restrictions"
+                open=move || editing.get()
+                prop:open=move || editing.get()
+                on:toggle=move |ev| editing.set(event_target::<leptos::web_sys::HtmlDetailsElement>(&ev).open())
+            >
+                <summary class="btn small">"Edit restrictions"</summary>
+                <form method="post" action=action on:submit=submit novalidate>
+                    <Transition fallback=|| view! { <p class="muted" aria-busy="true"><Spinner />" Loading…"</p> }>
+                        {move || options.get().map(|loaded| match loaded {
+                            Ok(options) => view! { <RestrictionsFields form options disabled=pending id="edit" /> }.into_any(),
+                            Err(err) => view! { <p class="form-error">{format!("Could not load the form: {err}")}</p> }.into_any(),
+                        })}
+                    </Transition>
                     <p class="notice">"Changes take effect immediately: every request from the moment you save is judged by the new rules."</p>
                     <p class="form-error" role="alert">{move || error.get()}</p>
                     <div class="modal-actions">
-                        <button type="button" class="btn" on:click=move |_| editing.set(false) disabled=move || pending.get()>"Cancel"</button>
                         <button type="submit" class="btn primary" disabled=move || pending.get()>
                             <Show when=move || pending.get()><Spinner /></Show>
-                            "Save"
+                            "Save restrictions"
                         </button>
                     </div>
                 </form>
-            </Show>
+            </details>
             <h3 class="card-subtitle">"Changes"</h3>
             {history}
         </section>

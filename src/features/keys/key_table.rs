@@ -15,6 +15,7 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
         .into_iter()
         .map(|key| {
             let name = display_name(&key.name);
+            let full_name = name.clone();
             let for_click = key.clone();
             let key_for_permissions = key.clone();
             let href = format!("/settings/api-keys/{}", key.id);
@@ -25,6 +26,7 @@ pub fn KeyTable(keys: Vec<ApiKeySummary>, on_regenerate: Callback<ApiKeySummary>
                         // reaches for it.
                         <a
                             href=href
+                            title=full_name
                             on:pointerenter=move |_| preload_key_detail()
                             on:focus=move |_| preload_key_detail()
                             on:touchstart=move |_| preload_key_detail()

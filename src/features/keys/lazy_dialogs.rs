@@ -14,12 +14,14 @@
 use leptos::prelude::*;
 
 use super::create_key_dialog::CreateKeyDialog;
+use super::create_key_form::CREATE_ACTION;
 use super::regenerate_dialog::RegenerateDialog;
+use super::regenerate_form::regenerate_action;
 use crate::api::validation::display_name;
 use crate::api::{ApiKeySummary, AppError};
-use crate::components::icons::RefreshIcon;
+use crate::components::icons::{PlusIcon, RefreshIcon};
 use crate::components::lazy::mount_when_opened;
-use crate::contexts::hydration::use_hydrated;
+use leptos::ev::MouseEvent;
 
 #[leptos::wasm_split::wasm_split(
     key_actions,
@@ -55,31 +57,65 @@ pub fn LazyCreateKeyDialog(open: RwSignal<bool>, on_changed: Callback<()>) -> im
     mount_when_opened(open, move || create_key_dialog(open, on_changed))
 }
 
-/// The button that opens the regenerate dialog for `key`: disabled until the WASM has
-/// taken over, and it fetches the dialog's code as soon as the user reaches for it.
+/// "Create Key": a link to the create page, so it works from the moment it is painted;
+/// once the WASM is there a click opens the dialog instead (no page load), and reaching for
+/// it fetches the dialog's code.
+#[component]
+pub fn CreateKeyLink(open: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <a
+            href=CREATE_ACTION
+            class="btn primary"
+            on:pointerenter=move |_| preload_dialogs()
+            on:focus=move |_| preload_dialogs()
+            on:touchstart=move |_| preload_dialogs()
+            on:click=move |ev: MouseEvent| {
+                if plain_click(&ev) {
+                    ev.prevent_default();
+                    open.set(true);
+                }
+            }
+        >
+            <PlusIcon />
+            "Create Key"
+        </a>
+    }
+}
+
+/// "Regenerate" for `key`: a link to its confirmation page, which works before and without the
+/// WASM; once the WASM is there a click opens the dialog instead.
 #[component]
 pub fn RegenerateButton(
     key: ApiKeySummary,
     on_regenerate: Callback<ApiKeySummary>,
     #[prop(into)] class: String,
 ) -> impl IntoView {
-    let hydrated = use_hydrated();
     let label = format!("Regenerate {}", display_name(&key.name));
     view! {
-        <button
-            type="button"
+        <a
+            href=regenerate_action(&key.id)
             class=class
             aria-label=label
-            disabled=move || !hydrated.get()
             on:pointerenter=move |_| preload_dialogs()
             on:focus=move |_| preload_dialogs()
             on:touchstart=move |_| preload_dialogs()
-            on:click=move |_| on_regenerate.run(key.clone())
+            on:click=move |ev: MouseEvent| {
+                if plain_click(&ev) {
+                    ev.prevent_default();
+                    on_regenerate.run(key.clone());
+                }
+            }
         >
             <RefreshIcon />
             "Regenerate"
-        </button>
+        </a>
     }
+}
+
+/// A click that means "here": not one that opens a new tab or window, which keeps the link's
+/// own behaviour.
+fn plain_click(ev: &MouseEvent) -> bool {
+    ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key())
 }
 
 /// "Regenerate API Key", loaded on first use. `on_replaced`: see `RegenerateDialog`.

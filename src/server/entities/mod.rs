@@ -4,6 +4,7 @@ pub mod api_key_usage;
 pub mod api_keys;
 pub mod login_failures;
 pub mod restriction_changes;
+pub mod security_events;
 pub mod sessions;
 pub mod throttle_events;
 pub mod users;

@@ -9,6 +9,11 @@ pub struct Model {
     pub user_id: Uuid,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// Written in batches, at most once a minute (`services::sessions::activity`).
+    pub last_seen_at: Option<DateTimeUtc>,
+    /// Where and with what the session was started.
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,11 +15,10 @@ pub async fn require_session_for_settings(
     let path = request.uri().path();
     let protected = path == "/settings" || path.starts_with("/settings/");
     if protected {
-        let signed_in =
-            match cookies::user_from_headers(&state.db, &state.config, request.headers()).await {
-                Ok(user) => user.is_some(),
-                Err(err) => return err.into_response(),
-            };
+        let signed_in = match cookies::user_from_headers(&state, request.headers()).await {
+            Ok(user) => user.is_some(),
+            Err(err) => return err.into_response(),
+        };
         if !signed_in {
             let target = path.trim_end_matches('/');
             return Redirect::to(&format!("/login?callbackUrl={target}")).into_response();

@@ -3,7 +3,7 @@ use axum::Json;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::extract::{CurrentUser, JsonBody};
+use super::extract::{CurrentUser, JsonBody, RequestActor};
 use super::key_restrictions::restrictions_in;
 use super::responses::{CrossSite, NotJson, NotSignedIn, TooLarge, TooManyKeyChanges, Unavailable};
 use crate::api::validation::NAME_REQUIRED;
@@ -115,6 +115,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    RequestActor(actor): RequestActor,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<CreatedApiKey>, AppError> {
     let Value::Object(fields) = &body else {
@@ -142,7 +143,7 @@ pub async fn create(
         allowed_ips: restrictions.allowed_ips.flatten(),
     };
     Ok(Json(
-        api_keys::create(&state.db, &state.policy, user.id, new).await?,
+        api_keys::create(&state.db, &state.policy, user.id, new, &actor).await?,
     ))
 }
 
@@ -190,12 +191,13 @@ pub async fn detail(
 pub async fn regenerate(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    RequestActor(actor): RequestActor,
     Path(id): Path<String>,
 ) -> Result<Json<CreatedApiKey>, AppError> {
     // A malformed id cannot name any key: same answer as an unknown one.
     let id = Uuid::parse_str(&id).map_err(|_| AppError::KeyNotFound)?;
     Ok(Json(
-        api_keys::regenerate(&state.db, &state.policy, user.id, id).await?,
+        api_keys::regenerate(&state.db, &state.policy, user.id, id, &actor).await?,
     ))
 }
 

@@ -7,9 +7,9 @@ use serde::Deserialize;
 use super::extract::{CurrentUser, JsonBody};
 use super::responses::{CrossSite, NotJson, TooLarge, Unavailable};
 use crate::api::{AppError, UserDto, UserEnvelope};
+use crate::server::actor::Actor;
 use crate::server::cookies;
 use crate::server::error::ErrorBody;
-use crate::server::forwarded::client_addr;
 use crate::server::services::accounts::SignedIn;
 use crate::server::state::AppState;
 
@@ -54,10 +54,10 @@ pub async fn register(
     extensions: Extensions,
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, AppError> {
-    let ip = client_addr(&state.config, &headers, &extensions).throttle_bucket();
+    let actor = Actor::from_request(&state.config, &headers, &extensions);
     let signed_in = state
         .accounts()
-        .register(&ip, &body.email, &body.password)
+        .register(&actor, &body.email, &body.password)
         .await?;
     Ok(respond_signed_in(&state, StatusCode::CREATED, signed_in))
 }
@@ -92,10 +92,10 @@ pub async fn login(
     extensions: Extensions,
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, AppError> {
-    let ip = client_addr(&state.config, &headers, &extensions).throttle_bucket();
+    let actor = Actor::from_request(&state.config, &headers, &extensions);
     let signed_in = state
         .accounts()
-        .login(&ip, &body.email, &body.password)
+        .login(&actor, &body.email, &body.password)
         .await?;
     Ok(respond_signed_in(&state, StatusCode::OK, signed_in))
 }
@@ -116,8 +116,10 @@ pub async fn login(
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
+    extensions: Extensions,
 ) -> Result<Response, AppError> {
-    cookies::destroy_from_headers(&state.db, &state.config, &headers).await?;
+    let actor = Actor::from_request(&state.config, &headers, &extensions);
+    cookies::sign_out(&state, &headers, &actor).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, cookies::clear_cookie(&state.config))],

@@ -19,6 +19,7 @@ use crate::server::cookies::COOKIE_NAME;
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Accounts and the browser session"),
+        (name = "account", description = "Your password, sessions and security log (session cookie)"),
         (name = "api-keys", description = "Managing your keys (session cookie)"),
         (name = "v1", description = "The external API, authenticated by API key"),
         (name = "operations", description = "Health checks and this document"),

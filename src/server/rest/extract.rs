@@ -7,9 +7,11 @@ use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::api::AppError;
+use crate::server::actor::Actor;
 use crate::server::cookies;
 use crate::server::entities::users;
 use crate::server::forwarded::client_addr;
+use crate::server::services::sessions::Resolved;
 use crate::server::services::verification::{Access, Caller, VerifiedKey};
 use crate::server::state::AppState;
 
@@ -63,10 +65,45 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        cookies::user_from_headers(&state.db, &state.config, &parts.headers)
+        cookies::user_from_headers(state, &parts.headers)
             .await?
             .map(CurrentUser)
             .ok_or(AppError::Unauthorized)
+    }
+}
+
+/// The session the request's cookie opens, with its user; rejects with 401 otherwise.
+pub struct CurrentSession(pub Resolved);
+
+impl FromRequestParts<AppState> for CurrentSession {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        cookies::session_from_headers(state, &parts.headers)
+            .await?
+            .map(CurrentSession)
+            .ok_or(AppError::Unauthorized)
+    }
+}
+
+/// Who made the request, for the security log (`server::actor`).
+pub struct RequestActor(pub Actor);
+
+impl FromRequestParts<AppState> for RequestActor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(RequestActor(Actor::from_request(
+            &state.config,
+            &parts.headers,
+            &parts.extensions,
+        )))
     }
 }
 

@@ -5,7 +5,7 @@ use axum::Json;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::extract::{CurrentUser, JsonBody};
+use super::extract::{CurrentUser, JsonBody, RequestActor};
 use super::responses::{CrossSite, NotJson, NotSignedIn, TooLarge, TooManyKeyChanges, Unavailable};
 use crate::api::{ApiKeySummary, AppError, RateLimit, ScopeList};
 use crate::server::error::ErrorBody;
@@ -79,6 +79,7 @@ pub struct RestrictionsRequest {
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    RequestActor(actor): RequestActor,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<ApiKeySummary>, AppError> {
@@ -98,7 +99,7 @@ pub async fn update(
     }
     let patch = restrictions_in(&fields)?;
     Ok(Json(
-        api_keys::update_restrictions(&state.db, &state.policy, user.id, id, patch).await?,
+        api_keys::update_restrictions(&state.db, &state.policy, user.id, id, patch, &actor).await?,
     ))
 }
 

@@ -1,6 +1,7 @@
 //! The JSON HTTP API: thin axum adapters over the service layer. Every route is declared
 //! once, in `api()`, which gives both the router and the OpenAPI document (`doc`); the answers
 //! many operations share are declared once too (`responses`).
+pub mod account;
 pub mod api_keys;
 pub mod auth;
 pub mod doc;
@@ -28,6 +29,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::session))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::list_sessions))
+        .routes(routes!(account::end_session))
+        .routes(routes!(account::revoke_other_sessions))
+        .routes(routes!(account::events))
         .routes(routes!(api_keys::list, api_keys::create))
         .routes(routes!(
             api_keys::detail,

@@ -92,7 +92,16 @@ async fn the_detail_is_owner_only_and_404s_like_regenerate() {
         page.text.contains("Mine") && page.text.contains("<svg"),
         "the page shows the key and its chart"
     );
-    for missing in [id.as_str(), "not-a-uuid", &uuid::Uuid::now_v7().to_string()] {
+    // A replaced version's page leads people to the current one (the JSON API says 404).
+    let replaced = app
+        .get(&format!("/settings/api-keys/{id}"), Some(&owner))
+        .await;
+    assert_eq!(replaced.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        replaced.header("location"),
+        Some(format!("/settings/api-keys/{live}").as_str())
+    );
+    for missing in ["not-a-uuid", &uuid::Uuid::now_v7().to_string()] {
         let page = app
             .get(&format!("/settings/api-keys/{missing}"), Some(&owner))
             .await;

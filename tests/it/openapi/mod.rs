@@ -2,7 +2,7 @@
 //!
 //! One test drives every documented endpoint in phases, one file each, in the order the
 //! server's state needs them: the document itself, auth, api-keys, v1, restrictions, regenerate and the
-//! hourly allowance, operations and sign-out, the database gone, and what was left unanswered.
+//! hourly allowance, the account, operations and sign-out, the database gone, and what was left unanswered.
 use crate::common::*;
 use axum::body::Body;
 use axum::http::Request;
@@ -10,6 +10,7 @@ use keyward::server::config::Config;
 use serde_json::json;
 use serde_json::Value;
 
+mod account;
 mod api_keys;
 mod auth;
 mod coverage;
@@ -113,6 +114,7 @@ async fn the_document_is_valid_and_matches_every_answer_the_server_gives() {
     v1::phase(&mut drift, &app, &key).await;
     restrictions::phase(&mut drift, &app, &cookie, &other_cookie, &this_key, &key).await;
     let regenerated = api_keys::regenerate_phase(&mut drift, &app, &cookie, &this_key).await;
+    account::phase(&mut drift, &app, &cookie, &other_cookie).await;
     operations::phase(&mut drift, &app, &served, &cookie).await;
     outage::phase(&mut drift, &app, &this_key, &regenerated).await;
     coverage::phase(&drift, &app, &doc, &id, &cookie).await;

@@ -129,6 +129,55 @@ pub(super) async fn phase(
             ),
         ),
         (
+            "post",
+            "/api/account/password",
+            json_post(
+                "/api/account/password",
+                &json!({ "currentPassword": PASSWORD, "newPassword": "a longer and newer passphrase" }),
+                Some(&some_session),
+            ),
+        ),
+        (
+            "get",
+            "/api/account/sessions",
+            request(
+                "GET",
+                "/api/account/sessions",
+                &[("cookie", some_session.as_str())],
+                Body::empty(),
+            ),
+        ),
+        (
+            "delete",
+            "/api/account/sessions/{id}",
+            request(
+                "DELETE",
+                "/api/account/sessions/0123",
+                &[("cookie", some_session.as_str())],
+                Body::empty(),
+            ),
+        ),
+        (
+            "post",
+            "/api/account/sessions/revoke-others",
+            request(
+                "POST",
+                "/api/account/sessions/revoke-others",
+                &[("cookie", some_session.as_str())],
+                Body::empty(),
+            ),
+        ),
+        (
+            "get",
+            "/api/account/events",
+            request(
+                "GET",
+                "/api/account/events",
+                &[("cookie", some_session.as_str())],
+                Body::empty(),
+            ),
+        ),
+        (
             "get",
             "/readyz",
             request("GET", "/readyz", &[], Body::empty()),

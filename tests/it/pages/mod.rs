@@ -1,4 +1,5 @@
 //! Pages and server functions: the settings guard, statuses, headers, static files.
+mod forms;
 mod public_pages;
 mod server_functions;
 mod settings_guard;

@@ -1,12 +1,15 @@
 //! Creating a key.
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
 use super::{created, new_key, new_row, reserve_change, KeyPolicy};
+use crate::api::account::EventKind;
 use crate::api::validation::validate_key_name;
 use crate::api::{AppError, CreatedApiKey, KeyRestrictions, RateLimit};
+use crate::server::actor::Actor;
 use crate::server::error::is_unique_violation;
+use crate::server::services::security_log::{self, KeyRef};
 
 /// What a new key is asked to be.
 #[derive(Clone, Debug)]
@@ -29,6 +32,7 @@ pub async fn create(
     policy: &KeyPolicy,
     owner: Uuid,
     new: NewKey,
+    actor: &Actor,
 ) -> Result<CreatedApiKey, AppError> {
     let name = validate_key_name(&new.name).map_err(AppError::bad_request)?;
     let restrictions = policy.restrictions.check(KeyRestrictions {
@@ -42,16 +46,25 @@ pub async fn create(
     let change = reserve_change(db, policy.changes, owner).await?;
     let row = new_row(owner, name, &key, None, new.expires_at, &restrictions);
     // The partial unique index decides races: of N concurrent creates with one name,
-    // exactly one insert succeeds.
-    match row.insert(db).await {
+    // exactly one insert succeeds. The log's entry commits with the key.
+    let inserted = async {
+        let txn = db.begin().await?;
+        let row = match row.insert(&txn).await {
+            Ok(row) => row,
+            Err(err) if is_unique_violation(&err) => return Err(AppError::DuplicateKeyName),
+            Err(err) => return Err(err.into()),
+        };
+        let logged = KeyRef::of(&row);
+        security_log::record(&txn, owner, EventKind::KeyCreated, actor, Some(&logged)).await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+    .await;
+    match inserted {
         Ok(row) => Ok(created(row, key)),
         Err(err) => {
             change.release(db).await;
-            if is_unique_violation(&err) {
-                Err(AppError::DuplicateKeyName)
-            } else {
-                Err(err.into())
-            }
+            Err(err)
         }
     }
 }

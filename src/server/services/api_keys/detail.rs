@@ -14,16 +14,20 @@ use crate::api::{
 };
 use crate::server::entities::{api_key_clients, api_key_usage, api_keys, restriction_changes};
 use crate::server::keys;
+use crate::server::services::security_log;
 use crate::server::time::{now, rfc3339};
 
 /// Days of usage on the detail page, ending today (UTC).
 pub const USAGE_DAYS: i64 = 30;
 /// Distinct recent clients on the detail page.
 pub const RECENT_CLIENTS: u64 = 5;
+/// Security-log entries on the detail page.
+pub const KEY_EVENTS: u64 = 20;
 
-/// One live key of `owner` with its record, in four queries whatever its history's length:
-/// every version of it (the key itself is the live one among them), uses per day summed over
-/// all versions, its most recent distinct clients, and the changes of its restrictions. A replaced, foreign or unknown id is
+/// One live key of `owner` with its record, in a fixed number of queries whatever its
+/// history's length: every version of it (the key itself is the live one among them), uses
+/// per day summed over all versions, its most recent distinct clients, the changes of its
+/// restrictions, and its security-log entries. A replaced, foreign or unknown id is
 /// `KeyNotFound`.
 pub async fn detail(
     db: &DatabaseConnection,
@@ -107,7 +111,10 @@ pub async fn detail(
         .all(db)
         .await?;
 
+    let events = security_log::for_key(db, owner, lineage, KEY_EVENTS).await?;
+
     Ok(ApiKeyDetail {
+        events,
         restriction_changes: changes
             .into_iter()
             .map(|change| RestrictionChange {

@@ -15,7 +15,7 @@ pub use expiry::{parse_expiry, EXPIRY_FORMAT, MAX_EXPIRY_DAYS};
 pub use list::{list, ListQuery, LIST_LIMIT};
 pub use regenerate::{regenerate, retire_key};
 pub use restrictions::{RestrictionPatch, RestrictionRules};
-pub use update::update_restrictions;
+pub use update::{current_version, live_summary, update_restrictions};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, Set};
@@ -97,7 +97,8 @@ fn new_row(
         key_hash: Set(key.hash.clone()),
         key_prefix: Set(key.prefix.clone()),
         created_at: Set(now()),
-        last_used_at: Set(None),
+        // Last used with any version: a regenerated key was used when its old secret was.
+        last_used_at: Set(previous.and_then(|p| p.last_used_at)),
         deleted_at: Set(None),
         replaces_id: Set(previous.map(|p| p.id)),
         expires_at: Set(expires_at),

@@ -8,10 +8,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{created, new_key, new_row, reserve_change, restrictions, KeyPolicy};
+use crate::api::account::EventKind;
 use crate::api::{AppError, CreatedApiKey};
+use crate::server::actor::Actor;
 use crate::server::entities::api_keys;
 use crate::server::error::is_unique_violation;
 use crate::server::keys::GeneratedKey;
+use crate::server::services::security_log::{self, KeyRef};
 use crate::server::time::now;
 
 /// Replaces key `key_id` with a new secret under the same name. The old row is soft-deleted
@@ -25,10 +28,11 @@ pub async fn regenerate(
     policy: &KeyPolicy,
     owner: Uuid,
     key_id: Uuid,
+    actor: &Actor,
 ) -> Result<CreatedApiKey, AppError> {
     let key = new_key()?;
     let change = reserve_change(db, policy.changes, owner).await?;
-    match replace(db, owner, key_id, key).await {
+    match replace(db, owner, key_id, key, actor).await {
         Ok(created) => Ok(created),
         Err(err) => {
             change.release(db).await;
@@ -42,6 +46,7 @@ async fn replace(
     owner: Uuid,
     key_id: Uuid,
     key: GeneratedKey,
+    actor: &Actor,
 ) -> Result<CreatedApiKey, AppError> {
     let txn = db.begin().await?;
     let replaced_at = now();
@@ -81,6 +86,8 @@ async fn replace(
         }
         Err(err) => return Err(err.into()),
     };
+    let logged = KeyRef::of(&row);
+    security_log::record(&txn, owner, EventKind::KeyRegenerated, actor, Some(&logged)).await?;
     // On PostgreSQL the commit also moves the old key's verification epoch (a trigger; see
     // verification::cache), so no instance answers the old key from memory once this returns.
     txn.commit().await?;

@@ -9,8 +9,11 @@ use uuid::Uuid;
 
 use super::restrictions::{of_row, set_on, RestrictionPatch};
 use super::{reserve_change, summary, KeyPolicy};
+use crate::api::account::EventKind;
 use crate::api::{ApiKeySummary, AppError, KeyRestrictions};
+use crate::server::actor::Actor;
 use crate::server::entities::{api_keys, restriction_changes};
+use crate::server::services::security_log::{self, KeyRef};
 use crate::server::time::now;
 
 /// Applies `patch` to `owner`'s live key `key_id`. Counts toward the owner's key changes
@@ -21,6 +24,7 @@ pub async fn update_restrictions(
     owner: Uuid,
     key_id: Uuid,
     patch: RestrictionPatch,
+    actor: &Actor,
 ) -> Result<ApiKeySummary, AppError> {
     if patch.is_empty() {
         return Err(AppError::bad_request(
@@ -28,7 +32,7 @@ pub async fn update_restrictions(
         ));
     }
     let change = reserve_change(db, policy.changes, owner).await?;
-    match apply(db, policy, owner, key_id, patch).await {
+    match apply(db, policy, owner, key_id, patch, actor).await {
         Ok(Some(updated)) => Ok(updated),
         Ok(None) => {
             change.release(db).await;
@@ -49,6 +53,7 @@ async fn apply(
     owner: Uuid,
     key_id: Uuid,
     patch: RestrictionPatch,
+    actor: &Actor,
 ) -> Result<Option<ApiKeySummary>, AppError> {
     let txn = db.begin().await?;
     // The row lock orders concurrent changes: each one's "before" is the last one's "after".
@@ -66,6 +71,7 @@ async fn apply(
         return Ok(None);
     }
     let lineage = row.lineage_id.unwrap_or(row.id);
+    let logged = KeyRef::of(&row);
     let mut active = row.into_active_model();
     set_on(&mut active, &after);
     let updated = active.update(&txn).await?;
@@ -79,10 +85,54 @@ async fn apply(
     }
     .insert(&txn)
     .await?;
+    security_log::record(
+        &txn,
+        owner,
+        EventKind::KeyRestrictionsChanged,
+        actor,
+        Some(&logged),
+    )
+    .await?;
     // The trigger moves the key's epoch in this transaction: once this returns, no instance
     // judges the key by its old restrictions.
     txn.commit().await?;
     Ok(Some(summary(updated)))
+}
+
+/// `owner`'s live key `key_id` as listed.
+pub async fn live_summary(
+    db: &DatabaseConnection,
+    owner: Uuid,
+    key_id: Uuid,
+) -> Result<ApiKeySummary, AppError> {
+    live_row(db, owner, key_id).await.map(summary)
+}
+
+/// The id of the live version of `owner`'s key `key_id` (itself if live, the version that
+/// replaced it if not), or `None` when no key of theirs has that id.
+pub async fn current_version(
+    db: &DatabaseConnection,
+    owner: Uuid,
+    key_id: Uuid,
+) -> Result<Option<Uuid>, AppError> {
+    let Some(row) = api_keys::Entity::find_by_id(key_id)
+        .filter(api_keys::Column::UserId.eq(owner))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if row.deleted_at.is_none() {
+        return Ok(Some(row.id));
+    }
+    let lineage = row.lineage_id.unwrap_or(row.id);
+    Ok(api_keys::Entity::find()
+        .filter(api_keys::Column::UserId.eq(owner))
+        .filter(api_keys::Column::LineageId.eq(lineage))
+        .filter(api_keys::Column::DeletedAt.is_null())
+        .one(db)
+        .await?
+        .map(|live| live.id))
 }
 
 async fn live_row(

@@ -71,9 +71,15 @@ async fn the_detail_shows_the_whole_lineage_its_usage_and_its_clients() {
             "versions",
             "recentClients",
             "restrictionChanges",
+            "events",
         ],
     );
     assert_fields(&body["key"], &LISTED_FIELDS);
+    // Its security-log entries, newest first, each linking to the live version.
+    let events = body["events"].as_array().unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| str_of(&e["kind"])).collect();
+    assert_eq!(kinds, ["key_regenerated", "key_created"]);
+    assert!(events.iter().all(|e| e["keyId"] == second.json["id"]));
     assert_eq!(body["key"]["id"], second.json["id"]);
 
     let usage = body["usage"].as_array().unwrap();
