@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::fields::first;
 use super::render::page_with_outcome;
-use super::request::{actor_of, pairs_of, status_of};
+use super::request::{actor_of, pairs_of, session_of, status_of};
 use crate::api::AppError;
 use crate::features::account::SecurityOutcome;
 use crate::server::cookies;
@@ -33,9 +33,7 @@ async fn refused(
 pub async fn change_password(State(state): State<AppState>, request: Request) -> Response {
     let (request, pairs) = pairs_of(&state, request).await;
     let result = async {
-        let current = cookies::session_from_headers(&state, &request.headers)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
+        let current = session_of(&state, &request).await?;
         let actor = actor_of(&state, &request);
         state
             .accounts()
@@ -67,9 +65,7 @@ pub async fn end_session(
 ) -> Response {
     let (request, _) = pairs_of(&state, request).await;
     let result = async {
-        let current = cookies::session_from_headers(&state, &request.headers)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
+        let current = session_of(&state, &request).await?;
         let actor = actor_of(&state, &request);
         account::end_session(&state.db, current.user.id, &id, &actor).await?;
         Ok::<_, AppError>(sessions::public_id(&current.session.token_hash) == id)
@@ -93,9 +89,7 @@ pub async fn end_session(
 pub async fn revoke_others(State(state): State<AppState>, request: Request) -> Response {
     let (request, _) = pairs_of(&state, request).await;
     let result = async {
-        let current = cookies::session_from_headers(&state, &request.headers)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
+        let current = session_of(&state, &request).await?;
         let actor = actor_of(&state, &request);
         account::end_other_sessions(
             &state.db,

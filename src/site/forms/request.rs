@@ -10,11 +10,19 @@ use crate::api::AppError;
 use crate::server::actor::Actor;
 use crate::server::cookies;
 use crate::server::entities::users;
+use crate::server::services::sessions::Resolved;
 use crate::server::state::AppState;
 
 /// The signed-in user (the settings guard has sent everyone else to sign in already).
 pub async fn user_of(state: &AppState, request: &Parts) -> Result<users::Model, AppError> {
     cookies::user_from_headers(state, &request.headers)
+        .await?
+        .ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in session with its user, for the forms that act on the session itself.
+pub async fn session_of(state: &AppState, request: &Parts) -> Result<Resolved, AppError> {
+    cookies::session_from_headers(state, &request.headers)
         .await?
         .ok_or(AppError::Unauthorized)
 }
