@@ -1,7 +1,7 @@
 //! The signed-in account looking after itself: ending its own sessions, each end written to
 //! its security log in the same transaction. (Changing the password is `accounts`', beside
 //! sign-in, whose throttle it shares.)
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::{security_log, sessions};
@@ -17,7 +17,7 @@ pub async fn end_session(
     id: &str,
     actor: &Actor,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     sessions::end(&txn, user_id, id).await?;
     security_log::record(&txn, user_id, EventKind::SessionEnded, actor, None).await?;
     txn.commit().await?;
@@ -32,7 +32,7 @@ pub async fn end_other_sessions(
     keep: &str,
     actor: &Actor,
 ) -> Result<u64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let ended = sessions::end_all_but(&txn, user_id, Some(keep)).await?;
     for _ in 0..ended {
         security_log::record(&txn, user_id, EventKind::SessionEnded, actor, None).await?;

@@ -4,7 +4,7 @@
 //! uses, and each of them lands in the security log.
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use uuid::Uuid;
 
@@ -149,7 +149,7 @@ impl Accounts<'_> {
         login_throttle::reset_email(self.db, &user.email).await?;
         let password_hash = hash_password(self.hashing, new_password.to_owned()).await?;
         let user_id = user.id;
-        let txn = self.db.begin().await?;
+        let txn = crate::server::db::begin_write(self.db).await?;
         let mut active = user.into_active_model();
         active.password_hash = Set(password_hash);
         active.update(&txn).await?;

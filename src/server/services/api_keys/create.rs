@@ -1,6 +1,6 @@
 //! Creating a key.
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection};
 use uuid::Uuid;
 
 use super::{created, new_key, new_row, reserve_change, KeyPolicy};
@@ -48,7 +48,7 @@ pub async fn create(
     // The partial unique index decides races: of N concurrent creates with one name,
     // exactly one insert succeeds. The log's entry commits with the key.
     let inserted = async {
-        let txn = db.begin().await?;
+        let txn = crate::server::db::begin_write(db).await?;
         let row = match row.insert(&txn).await {
             Ok(row) => row,
             Err(err) if is_unique_violation(&err) => return Err(AppError::DuplicateKeyName),

@@ -2,9 +2,7 @@
 //! transaction.
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::{created, new_key, new_row, reserve_change, restrictions, KeyPolicy};
@@ -48,7 +46,7 @@ async fn replace(
     key: GeneratedKey,
     actor: &Actor,
 ) -> Result<CreatedApiKey, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let replaced_at = now();
     // Write first (rather than read, then write): the row lock makes a concurrent regenerate
     // of the same key wait, and then read the `deleted_at` this one set.

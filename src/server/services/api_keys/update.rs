@@ -3,7 +3,7 @@
 //! key's history, from what to what.
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -55,7 +55,7 @@ async fn apply(
     patch: RestrictionPatch,
     actor: &Actor,
 ) -> Result<Option<ApiKeySummary>, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     // The row lock orders concurrent changes: each one's "before" is the last one's "after".
     let row = api_keys::Entity::find_by_id(key_id)
         .filter(api_keys::Column::UserId.eq(owner))

@@ -11,8 +11,7 @@ const BATCH_ROWS: usize = 500;
 
 /// Writes one batch in a single transaction, so it lands whole or not at all.
 pub(super) async fn write(db: &DatabaseConnection, batch: &Pending) -> Result<(), DbErr> {
-    use sea_orm::TransactionTrait;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     for (key_id, at) in &batch.last_used {
         // Forward only, so an old flush never overwrites a newer use from another instance.
         api_keys::Entity::update_many()
