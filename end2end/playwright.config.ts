@@ -13,10 +13,15 @@ import { defineConfig, devices } from "@playwright/test";
  *   KEYWARD_E2E_DATABASE_URL  fresh database for this run; empty → the server's SQLite default
  *   LEPTOS_SITE_ROOT          site root relative to the repo root (default target/site)
  *   CHROMIUM_PATH             browser executable (default /usr/bin/chromium)
+ *   KEYWARD_E2E_SMTP_PORT     port of the run's SMTP server (default 3125)
+ *
+ * Mail goes to a real SMTP server (aiosmtpd, tests/support/smtp_sink.py) that stores each
+ * message under end2end/test-mail, where tests/mail.ts reads it.
  */
 const port = process.env.KEYWARD_E2E_PORT ?? "3100";
 const baseURL = `http://127.0.0.1:${port}`;
 const serverBinary = process.env.KEYWARD_BIN;
+const smtpPort = process.env.KEYWARD_E2E_SMTP_PORT ?? "3125";
 
 // `playwright test --list` only parses the suite and needs no server. Any other run without a
 // server binary would fail on its first navigation with a confusing "connection refused".
@@ -73,7 +78,17 @@ export default defineConfig({
     },
   },
   webServer: serverBinary
-    ? {
+    ? [
+      {
+        command: `python3 tests/support/smtp_sink.py end2end/test-mail ${smtpPort}`,
+        cwd: "..",
+        port: Number(smtpPort),
+        reuseExistingServer: false,
+        timeout: 30_000,
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+      {
         command: shellQuote(serverBinary),
         cwd: "..",
         url: `${baseURL}/healthz`,
@@ -94,8 +109,13 @@ export default defineConfig({
           KEYWARD_SIGN_UP_MAX_PER_IP: "100000",
           // The defaults plus a scope catalog (end2end/keyward-e2e.toml; relative to `cwd`).
           KEYWARD_CONFIG: "end2end/keyward-e2e.toml",
+          // Mail (password reset links) through the run's SMTP server, linking back here.
+          KEYWARD_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+          KEYWARD_MAIL_POLL_MS: "200",
+          KEYWARD_PUBLIC_URL: baseURL,
         },
-      }
+      },
+    ]
     : undefined,
   projects: [
     {

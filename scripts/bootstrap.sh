@@ -102,6 +102,13 @@ if [ "$KW_WANT_TEST" = 1 ]; then
     python3 -m pip install --quiet openapi-spec-validator==0.9.0 ||
       python3 -m pip install --quiet --break-system-packages openapi-spec-validator==0.9.0
   fi
+  # Mail tests (password reset, expiry reminders) deliver to a real SMTP server: aiosmtpd,
+  # run by tests/smtp_sink.py.
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing aiosmtpd"
+    python3 -m pip install --quiet aiosmtpd==1.4.6 ||
+      python3 -m pip install --quiet --break-system-packages aiosmtpd==1.4.6
+  fi
   # The forward-auth test runs Keyward behind a real nginx (its own config, its own port).
   if [ ! -x /usr/sbin/nginx ]; then
     say "installing nginx"

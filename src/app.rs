@@ -17,6 +17,7 @@ use crate::pages::{
     key_detail::KeyDetailPage,
     key_forms::{NewKeyRoute, RegenerateKeyRoute},
     login::LoginPage,
+    password_reset::{ForgotPasswordPage, ResetPasswordPage},
     register::RegisterPage,
     security::SecurityPage,
     settings::{SettingsIndex, SettingsLayout},
@@ -118,6 +119,9 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::InOrder />
+                    // Rendered with `reference_shell` (no script): see server::router.
+                    <Route path=StaticSegment("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
                     // Rendered with `reference_shell` (no script): see server::router.
                     <Route path=(StaticSegment("docs"), StaticSegment("api")) view=ApiReferencePage ssr=SsrMode::Async />
                     <ParentRoute path=StaticSegment("settings") view=SettingsLayout ssr=SsrMode::InOrder>

@@ -15,6 +15,7 @@ mod m20261203_000010_throttle_events;
 mod m20261203_000011_key_restrictions;
 mod m20261203_000012_last_used_by_lineage;
 mod m20261203_000013_sessions_and_security_log;
+mod m20261203_000014_mail_resets_reminders;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_key_restrictions::Migration),
             Box::new(m20261203_000012_last_used_by_lineage::Migration),
             Box::new(m20261203_000013_sessions_and_security_log::Migration),
+            Box::new(m20261203_000014_mail_resets_reminders::Migration),
         ]
     }
 }

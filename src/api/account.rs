@@ -47,10 +47,13 @@ pub enum EventKind {
     KeyCreated,
     KeyRegenerated,
     KeyRestrictionsChanged,
+    ResetRequested,
+    ResetCompleted,
+    ReminderSent,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 11] = [
         EventKind::SignIn,
         EventKind::SignInFailed,
         EventKind::SignOut,
@@ -59,6 +62,9 @@ impl EventKind {
         EventKind::KeyCreated,
         EventKind::KeyRegenerated,
         EventKind::KeyRestrictionsChanged,
+        EventKind::ResetRequested,
+        EventKind::ResetCompleted,
+        EventKind::ReminderSent,
     ];
 
     /// The stored and wire name.
@@ -72,6 +78,9 @@ impl EventKind {
             EventKind::KeyCreated => "key_created",
             EventKind::KeyRegenerated => "key_regenerated",
             EventKind::KeyRestrictionsChanged => "key_restrictions_changed",
+            EventKind::ResetRequested => "reset_requested",
+            EventKind::ResetCompleted => "reset_completed",
+            EventKind::ReminderSent => "reminder_sent",
         }
     }
 
@@ -92,6 +101,9 @@ impl EventKind {
             EventKind::KeyCreated => "Key created",
             EventKind::KeyRegenerated => "Key regenerated",
             EventKind::KeyRestrictionsChanged => "Key restrictions changed",
+            EventKind::ResetRequested => "Password reset requested",
+            EventKind::ResetCompleted => "Password reset",
+            EventKind::ReminderSent => "Expiry reminder sent",
         }
     }
 }

@@ -1,3 +1,6 @@
+//! The one error type the server and the browser share: per cause, an HTTP status, a message a
+//! person can act on and, where waiting helps, a `Retry-After`. Postcard encodes variants by
+//! index, so new ones are only ever appended.
 use leptos::server_fn::codec::PostcardEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -76,6 +79,14 @@ pub enum AppError {
     /// A password change whose current password is wrong (it counts as a failed sign-in).
     #[error("The current password is not correct")]
     WrongCurrentPassword,
+    /// No SMTP server is configured, so nothing that needs mail can be done.
+    #[error("Email is not configured on this server; ask your administrator")]
+    EmailNotConfigured,
+    /// A reset token that is unknown, used or expired: one message for all three.
+    #[error("This reset link is invalid or has expired; request a new one")]
+    InvalidResetToken,
+    #[error("Too many password reset requests; try again in {retry_after_secs} seconds")]
+    TooManyResetRequests { retry_after_secs: u64 },
 }
 
 impl AppError {
@@ -83,7 +94,8 @@ impl AppError {
         match self {
             AppError::BadRequest(_)
             | AppError::DuplicateKeyName
-            | AppError::WrongCurrentPassword => 400,
+            | AppError::WrongCurrentPassword
+            | AppError::InvalidResetToken => 400,
             AppError::Unauthorized
             | AppError::InvalidCredentials
             | AppError::MissingApiKey
@@ -101,9 +113,13 @@ impl AppError {
             AppError::TooManyAttempts { .. }
             | AppError::TooManySignUps { .. }
             | AppError::TooManyKeyChanges { .. }
+            | AppError::TooManyResetRequests { .. }
             | AppError::RateLimited { .. } => 429,
             AppError::Internal => 500,
-            AppError::Unavailable | AppError::Busy | AppError::Unreachable => 503,
+            AppError::Unavailable
+            | AppError::Busy
+            | AppError::Unreachable
+            | AppError::EmailNotConfigured => 503,
         }
     }
 
@@ -113,6 +129,7 @@ impl AppError {
             AppError::TooManyAttempts { retry_after_secs }
             | AppError::TooManySignUps { retry_after_secs }
             | AppError::TooManyKeyChanges { retry_after_secs }
+            | AppError::TooManyResetRequests { retry_after_secs }
             | AppError::RateLimited {
                 retry_after_secs, ..
             } => Some(*retry_after_secs),

@@ -167,6 +167,10 @@ pub struct ApiKeyDetail {
     pub restriction_changes: Vec<RestrictionChange>,
     /// The latest entries of the account's security log about this key, newest first.
     pub events: Vec<super::account::SecurityEventDto>,
+    /// When this version's expiry reminders were sent ("expires in 7 days", "expires
+    /// today"); null until then, and for a key that never expires.
+    pub week_reminder_sent_at: Option<String>,
+    pub day_reminder_sent_at: Option<String>,
 }
 
 /// What a key may do besides authenticate; each null means unrestricted.

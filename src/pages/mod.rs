@@ -6,6 +6,7 @@ pub mod home;
 pub mod key_detail;
 pub mod key_forms;
 pub mod login;
+pub mod password_reset;
 pub mod register;
 pub mod security;
 pub mod settings;

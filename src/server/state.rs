@@ -1,3 +1,5 @@
+//! The state every handler and server function shares: database, configuration, limits, key
+//! verifier, hashing threads and mailer, built once at startup and held behind one `Arc`.
 use std::sync::Arc;
 
 use axum::extract::FromRef;
@@ -8,6 +10,8 @@ use super::config::Config;
 use super::services::accounts::Accounts;
 use super::services::api_keys::KeyPolicy;
 use super::services::login_throttle;
+use super::services::mail::Mailer;
+use super::services::password_reset::ResetLimits;
 use super::services::passwords::Hashing;
 use super::services::sessions::activity::SessionActivity;
 use super::services::sign_up_throttle::SignUpLimits;
@@ -36,6 +40,8 @@ pub struct Shared {
     pub verifier: Verifier,
     /// Sessions used since the last write of their "last seen".
     pub session_activity: SessionActivity,
+    /// The way out for mail, if one is configured (`services::mail`).
+    pub mailer: Mailer,
 }
 
 impl AppState {
@@ -57,11 +63,13 @@ impl AppState {
             limits: Limits {
                 sign_in: login_throttle::Limits::from_config(&config),
                 sign_up: SignUpLimits::from_config(&config),
+                password_reset: ResetLimits::from_config(&config),
             },
             policy: KeyPolicy::from_config(&config),
             hashing: Hashing::new(),
             verifier,
             session_activity: SessionActivity::default(),
+            mailer: Mailer::from_config(&config),
             config,
         })))
     }
@@ -72,6 +80,7 @@ impl AppState {
 pub struct Limits {
     pub sign_in: login_throttle::Limits,
     pub sign_up: SignUpLimits,
+    pub password_reset: ResetLimits,
 }
 
 /// cargo-leptos writes `hash.txt` (the content hashes in the site's file names) beside the

@@ -5,7 +5,7 @@ use std::time::Duration;
 use super::router::router;
 use crate::server::connections::serve_with_timeouts;
 use crate::server::services::verification::rate_limit;
-use crate::server::services::{login_throttle, sessions, throttle};
+use crate::server::services::{login_throttle, mail, reminders, sessions, throttle};
 use crate::server::state::AppState;
 
 /// Background upkeep: flush key usage and sessions' last use, and purge expired sessions and
@@ -51,6 +51,37 @@ pub fn spawn_maintenance(
     })
 }
 
+/// Mail: queues the expiry reminders that are due and sends what the outbox holds, every
+/// `email.poll_interval_ms`, until `stop` fires (between passes, never inside one: a mail
+/// whose send was cut off would wait out its claim). Apart from the maintenance task, so a
+/// slow SMTP server never delays the usage flush.
+pub fn spawn_mail(
+    state: &AppState,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) -> tokio::task::JoinHandle<()> {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if !state.mailer.enabled() {
+            return;
+        }
+        let mut tick = tokio::time::interval(state.mailer.poll);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = &mut stop => break,
+                _ = tick.tick() => {
+                    if let Err(err) = reminders::queue_due(&state.db, &state.mailer).await {
+                        tracing::warn!(error = %err, "could not queue expiry reminders; will retry");
+                    }
+                    if let Err(err) = mail::sender::send_due(&state.db, &state.mailer).await {
+                        tracing::warn!(error = %err, "could not send queued mail; will retry");
+                    }
+                }
+            }
+        }
+    })
+}
+
 /// Serves until SIGTERM or Ctrl-C, then drains requests and writes pending key usage.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     serve_until(listener, state, shutdown_signal()).await
@@ -65,6 +96,8 @@ pub async fn serve_until(
 ) -> std::io::Result<()> {
     let (stop_maintenance, stopped) = tokio::sync::oneshot::channel();
     let maintenance = spawn_maintenance(&state, stopped);
+    let (stop_mail, mail_stopped) = tokio::sync::oneshot::channel();
+    let mail = spawn_mail(&state, mail_stopped);
     let result = serve_with_timeouts(
         listener,
         router(state.clone()),
@@ -76,6 +109,10 @@ pub async fn serve_until(
     // Let a flush in progress finish (its batch is out of memory until it lands), then
     // write whatever is still pending.
     let _ = stop_maintenance.send(());
+    let _ = stop_mail.send(());
+    if let Err(err) = mail.await {
+        tracing::error!(error = %err, "the mail task failed");
+    }
     if let Err(err) = maintenance.await {
         tracing::error!(error = %err, "the maintenance task failed");
     }

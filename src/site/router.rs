@@ -25,7 +25,12 @@ use crate::server::state::AppState;
 
 /// Pages rendered on the server only, with `reference_shell` (no script): they read, and their
 /// forms post, without the WASM, which they never load.
-const SERVER_ONLY_PAGES: [&str; 2] = ["/docs/api", "/settings/security"];
+const SERVER_ONLY_PAGES: [&str; 4] = [
+    "/docs/api",
+    "/settings/security",
+    "/forgot-password",
+    "/reset-password",
+];
 
 /// The app's page routes, found once per process by rendering `App` with resource loading
 /// suppressed. That suppression is a process-wide flag in leptos: two routers built at the
@@ -63,12 +68,13 @@ pub fn router(state: AppState) -> Router {
     // (scripts/build-release.sh) when the browser takes brotli.
     let pkg =
         ServeDir::new(std::path::Path::new(&state.config.site_root).join("pkg")).precompressed_br();
-    Router::new()
+    let mut app = Router::new()
         .merge(rest::routes())
-        .merge(super::forms::routes())
-        .route("/docs/api", axum::routing::get(reference.clone()))
-        .route("/settings/security", axum::routing::get(reference))
-        .nest_service("/pkg", pkg)
+        .merge(super::forms::routes());
+    for page in SERVER_ONLY_PAGES {
+        app = app.route(page, axum::routing::get(reference.clone()));
+    }
+    app.nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &state,
             routes,

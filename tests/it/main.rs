@@ -12,6 +12,7 @@ mod forward_auth;
 mod keys;
 mod lifecycle;
 mod limits;
+mod mail;
 mod openapi;
 mod pages;
 mod requests;

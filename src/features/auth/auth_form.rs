@@ -145,6 +145,7 @@ fn AuthForm(mode: AuthMode) -> impl IntoView {
             </form>
             {match mode {
                 AuthMode::SignIn => view! {
+                    <p class="muted switch"><a href="/forgot-password">"Forgot password?"</a></p>
                     <p class="muted switch">"New here? " <a href="/register">"Create an account"</a></p>
                 }.into_any(),
                 AuthMode::Register => view! {

@@ -114,7 +114,13 @@ fn KeyDetailView(
         recent_clients,
         restriction_changes,
         events,
+        week_reminder_sent_at,
+        day_reminder_sent_at,
     } = detail;
+    // The latest reminder this version's owner was sent, if any.
+    let reminder = day_reminder_sent_at
+        .map(|at| ("Expiry reminder (expires today) sent", at))
+        .or(week_reminder_sent_at.map(|at| ("Expiry reminder (7 days) sent", at)));
     let restrictions = KeyRestrictions {
         scopes: key.scopes.clone(),
         rate_limit: key.rate_limit,
@@ -142,6 +148,10 @@ fn KeyDetailView(
                     <dd><LocalDate iso=key.created_at /></dd>
                     <dt>"Expires"</dt>
                     <dd><Expires iso=key.expires_at /></dd>
+                    {reminder.map(|(label, at)| view! {
+                        <dt>"Reminder"</dt>
+                        <dd data-testid="reminder-sent">{label}" "<LocalDate iso=at /></dd>
+                    })}
                     <dt>"Last used"</dt>
                     <dd><LastUsed iso=key.last_used_at /></dd>
                 </dl>

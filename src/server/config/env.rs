@@ -1,5 +1,8 @@
 //! Environment variables that override single settings of the file.
-use super::{check_public_url, parse_proxies, parse_rate_limit, Config, ConfigError};
+use super::{
+    check_email_from, check_public_url, check_smtp_url, parse_proxies, parse_rate_limit, Config,
+    ConfigError,
+};
 use crate::api::restrictions::check_rate_limit;
 
 fn parse<T: std::str::FromStr>(name: &'static str, value: String) -> Result<T, ConfigError>
@@ -110,6 +113,21 @@ impl Config {
         }
         if let Some(v) = non_empty("KEYWARD_IDLE_TIMEOUT_SECS") {
             self.idle_timeout_secs = parse("KEYWARD_IDLE_TIMEOUT_SECS", v)?;
+        }
+        if let Some(v) = non_empty("KEYWARD_SMTP_URL") {
+            self.smtp_url = Some(check("KEYWARD_SMTP_URL", v, check_smtp_url)?);
+        }
+        if let Some(v) = non_empty("KEYWARD_EMAIL_FROM") {
+            self.email_from = check("KEYWARD_EMAIL_FROM", v, check_email_from)?;
+        }
+        if let Some(v) = non_empty("KEYWARD_MAIL_POLL_MS") {
+            self.mail_poll_ms = parse::<u64>("KEYWARD_MAIL_POLL_MS", v)?.max(50);
+        }
+        if let Some(v) = non_empty("KEYWARD_RESET_MAX_PER_EMAIL") {
+            self.reset_max_per_email = parse("KEYWARD_RESET_MAX_PER_EMAIL", v)?;
+        }
+        if let Some(v) = non_empty("KEYWARD_RESET_MAX_PER_IP") {
+            self.reset_max_per_ip = parse("KEYWARD_RESET_MAX_PER_IP", v)?;
         }
         Ok(())
     }

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::{check_public_url, parse_proxies, Config, ConfigError};
+use super::{
+    check_email_from, check_public_url, check_smtp_url, parse_proxies, Config, ConfigError,
+};
 use crate::api::restrictions::check_rate_limit;
 use crate::api::RateLimit;
 use crate::server::permissions::{Catalog, ScopeConfig};
@@ -25,6 +27,10 @@ struct FileConfig {
     sign_in: SignInSection,
     #[serde(default)]
     sign_up: SignUpSection,
+    #[serde(default)]
+    email: EmailSection,
+    #[serde(default)]
+    password_reset: PasswordResetSection,
     /// `[scopes."orders:read"]`: the permissions keys may be limited to.
     #[serde(default)]
     scopes: BTreeMap<String, ScopeSection>,
@@ -97,6 +103,21 @@ struct SignInSection {
 struct SignUpSection {
     max_per_ip: Option<u32>,
     window_secs: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmailSection {
+    smtp_url: Option<String>,
+    from: Option<String>,
+    poll_interval_ms: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordResetSection {
+    max_per_email: Option<u32>,
+    max_per_ip: Option<u32>,
 }
 
 /// `text` as the contents of the file at `path` (named in errors).
@@ -186,5 +207,18 @@ pub(super) fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
     c.login_window_secs = si.window_secs.unwrap_or(c.login_window_secs);
     c.sign_up_max_per_ip = file.sign_up.max_per_ip.unwrap_or(c.sign_up_max_per_ip);
     c.sign_up_window_secs = file.sign_up.window_secs.unwrap_or(c.sign_up_window_secs);
+    let e = file.email;
+    if let Some(url) = e.smtp_url.filter(|url| !url.trim().is_empty()) {
+        check_smtp_url(&url).map_err(|reason| invalid("email.smtp_url", reason))?;
+        c.smtp_url = Some(url);
+    }
+    if let Some(from) = e.from {
+        check_email_from(&from).map_err(|reason| invalid("email.from", reason))?;
+        c.email_from = from;
+    }
+    c.mail_poll_ms = e.poll_interval_ms.unwrap_or(c.mail_poll_ms).max(50);
+    let r = file.password_reset;
+    c.reset_max_per_email = r.max_per_email.unwrap_or(c.reset_max_per_email);
+    c.reset_max_per_ip = r.max_per_ip.unwrap_or(c.reset_max_per_ip);
     Ok(c)
 }

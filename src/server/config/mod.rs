@@ -58,6 +58,16 @@ pub struct Config {
     pub header_read_timeout_secs: u64,
     /// A keep-alive connection with no request for this long is closed.
     pub idle_timeout_secs: u64,
+    /// Outgoing mail (`smtp://host:port`, `smtps://user:pass@host:465`). Without it, what needs
+    /// mail (password reset, expiry reminders) says so instead of dropping anything.
+    pub smtp_url: Option<String>,
+    /// The sender of every mail, `Keyward <keys@example.com>`.
+    pub email_from: String,
+    /// How often each instance looks for mail to send and reminders that are due.
+    pub mail_poll_ms: u64,
+    /// Password reset requests allowed per email address / per client IP per hour.
+    pub reset_max_per_email: u32,
+    pub reset_max_per_ip: u32,
 }
 
 impl Default for Config {
@@ -86,6 +96,11 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             header_read_timeout_secs: 30,
             idle_timeout_secs: 75,
+            smtp_url: None,
+            email_from: "Keyward <keyward@localhost>".into(),
+            mail_poll_ms: 10_000,
+            reset_max_per_email: 5,
+            reset_max_per_ip: 30,
         }
     }
 }
@@ -159,6 +174,24 @@ fn check_public_url(url: &str) -> Result<(), String> {
         return Err("it must be a plain URL such as https://keys.example.com".into());
     }
     Ok(())
+}
+
+/// `smtps://` (TLS from the first byte), `smtp://…?tls=required` (STARTTLS), or plain
+/// `smtp://` for a relay on the same host, as lettre reads them.
+fn check_smtp_url(url: &str) -> Result<(), String> {
+    if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+        return Err("it must start with smtp:// or smtps://, such as smtp://127.0.0.1:2525".into());
+    }
+    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
+        .map(|_| ())
+        .map_err(|err| err.to_string())
+}
+
+/// A mailbox such as `Keyward <keys@example.com>` or `keys@example.com`.
+fn check_email_from(from: &str) -> Result<(), String> {
+    from.parse::<lettre::message::Mailbox>()
+        .map(|_| ())
+        .map_err(|_| "it must be an address such as Keyward <keys@example.com>".into())
 }
 
 /// `100/60`: 100 requests per 60 seconds; `none`: no default.

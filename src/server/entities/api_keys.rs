@@ -1,3 +1,5 @@
+//! Entity for `api_keys`: one row per key version. Rows are never deleted: a regenerate marks the
+//! old version `deleted_at` and inserts a new one that shares its `lineage_id`.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -29,6 +31,9 @@ pub struct Model {
     pub rate_limit_seconds: Option<i32>,
     /// JSON array of networks (`203.0.113.0/24`); `None`: any address.
     pub allowed_ips: Option<String>,
+    /// When this version's "expires in 7 days" and "expires today" mails were queued.
+    pub week_reminder_at: Option<DateTimeUtc>,
+    pub day_reminder_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod forward_auth;
 pub mod health;
 pub mod key_restrictions;
+pub mod password_reset;
 mod responses;
 pub mod v1;
 
@@ -29,6 +30,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::session))
+        .routes(routes!(password_reset::request))
+        .routes(routes!(password_reset::confirm))
         .routes(routes!(account::change_password))
         .routes(routes!(account::list_sessions))
         .routes(routes!(account::end_session))

@@ -1,5 +1,6 @@
 //! The HTML forms, posted by a browser without (or before) the WASM: the key pages' create,
-//! regenerate and restrictions (`keys`), and the Security page's (`account`). Each runs the
+//! regenerate and restrictions (`keys`), the Security page's (`account`), and the forgotten
+//! password's (`password_reset`). Each runs the
 //! same service call as the JSON API and the server functions, and answers with the page
 //! again, rendered by the server with the outcome (`render`): the new secret shown once, with
 //! `Cache-Control: no-store`, never in a URL or a redirect; or the form with what was typed and
@@ -12,6 +13,7 @@
 mod account;
 mod fields;
 mod keys;
+mod password_reset;
 mod render;
 mod request;
 
@@ -41,4 +43,6 @@ pub fn routes() -> Router<AppState> {
             "/settings/security/sessions/{id}/end",
             post(account::end_session),
         )
+        .route("/forgot-password", post(password_reset::request))
+        .route("/reset-password", post(password_reset::confirm))
 }

@@ -14,6 +14,7 @@ pub mod flows;
 pub mod response;
 pub mod rows;
 pub mod server_process;
+pub mod smtp;
 pub mod wire;
 
 pub use app::TestApp;

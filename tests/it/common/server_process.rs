@@ -57,6 +57,12 @@ impl ServerProcess {
         panic!("the server did not start listening:\n{}", server.output());
     }
 
+    /// Ends the process at once (SIGKILL): no shutdown, no last flush, as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// What the process wrote so far.
     pub fn output(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

@@ -2,7 +2,7 @@
 //!
 //! One test drives every documented endpoint in phases, one file each, in the order the
 //! server's state needs them: the document itself, auth, api-keys, v1, restrictions, regenerate and the
-//! hourly allowance, the account, operations and sign-out, the database gone, and what was left unanswered.
+//! hourly allowance, the account, the password reset, operations and sign-out, the database gone, and what was left unanswered.
 use crate::common::*;
 use axum::body::Body;
 use axum::http::Request;
@@ -18,6 +18,7 @@ mod document;
 mod drift;
 mod operations;
 mod outage;
+mod password_reset;
 mod reference_page;
 mod restrictions;
 mod routes;
@@ -115,6 +116,7 @@ async fn the_document_is_valid_and_matches_every_answer_the_server_gives() {
     restrictions::phase(&mut drift, &app, &cookie, &other_cookie, &this_key, &key).await;
     let regenerated = api_keys::regenerate_phase(&mut drift, &app, &cookie, &this_key).await;
     account::phase(&mut drift, &app, &cookie, &other_cookie).await;
+    password_reset::phase(&mut drift, &app, &cookie).await;
     operations::phase(&mut drift, &app, &served, &cookie).await;
     outage::phase(&mut drift, &app, &this_key, &regenerated).await;
     coverage::phase(&drift, &app, &doc, &id, &cookie).await;

@@ -130,6 +130,15 @@ pub(super) async fn phase(
         ),
         (
             "post",
+            "/api/auth/password-reset/confirm",
+            json_post(
+                "/api/auth/password-reset/confirm",
+                &json!({ "token": "ab".repeat(32), "newPassword": "a longer and newer passphrase" }),
+                None,
+            ),
+        ),
+        (
+            "post",
             "/api/account/password",
             json_post(
                 "/api/account/password",

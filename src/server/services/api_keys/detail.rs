@@ -115,6 +115,8 @@ pub async fn detail(
 
     Ok(ApiKeyDetail {
         events,
+        week_reminder_sent_at: live.week_reminder_at.map(rfc3339),
+        day_reminder_sent_at: live.day_reminder_at.map(rfc3339),
         restriction_changes: changes
             .into_iter()
             .map(|change| RestrictionChange {
