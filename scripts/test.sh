@@ -40,6 +40,7 @@ step "format and lint"
 cargo fmt --all --check
 # No two modules of src/ may import each other, at any level (README, "Architecture").
 python3 scripts/module-cycles.py
+python3 scripts/module-docs.py
 cargo clippy --all-targets --features ssr -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 

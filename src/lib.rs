@@ -28,7 +28,7 @@ pub mod site;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     // Readable panic messages in the console cost the release WASM 0.4 to 1 kB brotli
-    // (bench/results); debug builds keep them.
+    // (bench/results/2026-11-28-first-load-levers.md); debug builds keep them.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {

@@ -1,3 +1,5 @@
+//! Server entry point: logging, a tuned tokio runtime (worker count, 8 MiB stacks) on mimalloc,
+//! then configuration, database, key verifier and listener, each failing with one clear line.
 use std::process::ExitCode;
 
 use keyward::server::services::{passwords, verification::Verifier};

@@ -1,3 +1,5 @@
+//! Creates `users`: one row per account, keyed by a UUID, with a unique email and the password's
+//! hash (never the password itself).
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]

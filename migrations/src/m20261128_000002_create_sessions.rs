@@ -1,3 +1,5 @@
+//! Creates `sessions`: one row per signed-in browser, keyed by the SHA-256 of its cookie token so
+//! a copy of the table signs nobody in. Rows go with their user; expiry is indexed for purges.
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]

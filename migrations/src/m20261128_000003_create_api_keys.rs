@@ -1,3 +1,6 @@
+//! Creates `api_keys`: one row per key version, holding only the key's SHA-256 and a display
+//! prefix. Replaced versions are kept (`deleted_at`), so a partial unique index makes a name
+//! unique among a user's live keys only, and settles concurrent creates of the same name.
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]

@@ -1,3 +1,5 @@
+//! Creates `login_failures`, the sign-in throttle's memory: one row per failed attempt, indexed
+//! by email and by client address so either can be counted over a recent window.
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]

@@ -1,3 +1,5 @@
+//! Creates `sign_up_attempts`: one row per registration from a client address, so the sign-up
+//! limit holds across instances. Superseded by `throttle_events`, which drops this table.
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]

@@ -1,3 +1,5 @@
+//! Gives keys an optional expiry and a `lineage_id` shared by every version of a key, so a key's
+//! history is one indexed lookup; existing regenerate chains are backfilled along `replaces_id`.
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]

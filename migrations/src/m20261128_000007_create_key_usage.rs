@@ -1,3 +1,6 @@
+//! Creates each key version's usage record: daily counts of successful authentications
+//! (`api_key_usage`) and the clients seen using it (`api_key_clients`), written in batches
+//! by the usage writer rather than once per request.
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]

@@ -1,3 +1,6 @@
+//! Creates the sharded verification epochs and, on PostgreSQL, triggers that bump a shard in the
+//! same transaction as any change to what a key verification answers, so every instance's cache
+//! sees a regenerate at once, whichever code path (or hand-written UPDATE) made it.
 use sea_orm_migration::prelude::*;
 
 /// How many epoch rows there are: a key hash's first hex digit picks one, here in SQL and in

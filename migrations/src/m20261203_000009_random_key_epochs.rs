@@ -1,3 +1,5 @@
+//! Makes the epoch triggers write a fresh random value instead of counting up, so a failover or
+//! restore that rolls the epochs back can never make a stale cached verdict match again.
 use sea_orm_migration::prelude::*;
 
 /// Epochs take a fresh random 63-bit value on every change instead of counting up.

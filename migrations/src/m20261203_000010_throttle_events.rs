@@ -1,3 +1,6 @@
+//! Moves every windowed limit except sign-in's onto one `throttle_events` table of named buckets
+//! (dropping `sign_up_attempts`), and lets a failed sign-in refused for its address skip counting
+//! against its email, so nobody can lock an account out from an address already refused.
 use sea_orm_migration::prelude::*;
 
 /// One table for every "at most N per window" limit that is not sign-in's (registrations per

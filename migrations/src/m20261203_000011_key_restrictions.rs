@@ -1,3 +1,5 @@
+//! Adds per-key scopes, rate limits and IP allowlists, with their change history, per-window
+//! rate counters and a daily count of refused uses; the epoch trigger now watches them too.
 use sea_orm_migration::prelude::*;
 
 /// What a key may do besides authenticate: its scopes, rate limit and allowed addresses; the

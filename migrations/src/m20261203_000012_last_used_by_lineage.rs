@@ -1,3 +1,5 @@
+//! Data-only backfill: each live key's `last_used_at` becomes the latest use of any of its
+//! versions, matching how a regenerate now carries it over.
 use sea_orm_migration::prelude::*;
 
 /// A key's "last used" covers every version of it: a regenerate now carries it to the new

@@ -1,3 +1,5 @@
+//! Lets people see and end their sessions (last seen, address, user agent), and adds the
+//! append-only `security_events` log, keyed by UUIDv7 so the id doubles as the paging cursor.
 use sea_orm_migration::prelude::*;
 
 /// Sessions a person can see and end (where and when each was last used), and the account's

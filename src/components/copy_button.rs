@@ -1,3 +1,5 @@
+//! An icon button that copies text to the clipboard, confirming with a toast and a brief check
+//! mark, and saying so (with a manual fallback) when the browser refuses.
 use leptos::html;
 use leptos::prelude::*;
 

@@ -1,3 +1,5 @@
+//! The catch-all page for unknown paths. When rendered on the server it also sets the status to
+//! 404, so scripts and crawlers are not told "200 OK" for a page that does not exist.
 use leptos::prelude::*;
 
 use crate::components::title::PageTitle;

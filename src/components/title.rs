@@ -2,7 +2,8 @@
 //!
 //! On the server, leptos_meta puts it into the `<head>`. In the browser a page sets
 //! `document.title` when it mounts: leptos_meta's client half (its context, title stack and
-//! effects) cost the WASM more than this one effect does (bench/results).
+//! effects) cost the WASM 2.5 kB more than this one effect does
+//! (bench/results/2026-11-28-first-load-levers.md).
 use leptos::prelude::*;
 
 /// Titles the page. Every route sets one, so a navigation in the browser always replaces it.

@@ -9,7 +9,8 @@ pub fn ToastRegion() -> impl IntoView {
     let toasts = use_toasts();
     view! {
         // Re-rendered whole rather than with a keyed <For>: there are only ever a few short
-        // toasts, and the keyed diff would cost the WASM ~3 kB (bench/results).
+        // toasts, and the keyed diff would cost the WASM ~3 kB
+        // (bench/results/2026-11-28-first-load-levers.md).
         <div class="toasts" role="status" aria-live="polite">
             {move || {
                 toasts

@@ -1,3 +1,5 @@
+//! Settings → API Keys. Search and paging live in the query string (`q`, `cursor`), so any view
+//! of the list can be linked and reloaded; the dialogs load lazily and refresh the list.
 use codee::binary::PostcardCodec;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -1,3 +1,5 @@
+//! The landing page: one line on what Keyward is for, then "Manage API keys" for a signed-in
+//! visitor, or the ways to sign up and sign in for everyone else.
 use leptos::prelude::*;
 
 use crate::components::title::PageTitle;

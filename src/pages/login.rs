@@ -1,3 +1,4 @@
+//! The sign-in page: a title around the shared auth form, which loads as a chunk of its own.
 use leptos::prelude::*;
 
 use crate::components::title::PageTitle;

@@ -1,3 +1,4 @@
+//! The registration page: a title around the shared auth form, in its register mode.
 use leptos::prelude::*;
 
 use crate::components::title::PageTitle;

@@ -1,3 +1,5 @@
+//! The settings shell: side navigation, the chosen section, and an index when none is chosen.
+//! A session that ends mid-visit sends the visitor to sign in, and back here afterwards.
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;

@@ -1,3 +1,5 @@
+//! The header on every page: brand, API docs, and the account links. Sign-out is a real form post,
+//! so it works before (or without) the WASM; with it, a failure shows as a toast instead.
 use leptos::prelude::*;
 
 use crate::browser::go_to;

@@ -1,3 +1,5 @@
+//! The "Create API Key" modal: loads the restriction options, runs the form, then reveals the new
+//! secret once. However it closes, the secret is dropped from memory and the form starts over.
 use leptos::prelude::*;
 
 use super::create_key_form::{Cancel, CreateKeyForm};

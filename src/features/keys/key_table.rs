@@ -1,3 +1,5 @@
+//! The keys list as a table, with a permissions summary per row. Everything, tooltips included,
+//! is in the server-rendered HTML; reaching for a key's name preloads its page's WASM chunk.
 use leptos::prelude::*;
 
 use super::key_page::preload_key_detail;

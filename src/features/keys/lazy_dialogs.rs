@@ -4,9 +4,10 @@
 //! server calls (`server_fns::deferred`) form one WASM chunk, `key_actions`: one chunk rather than
 //! one per dialog, because each split module brings its own set of shared chunks, and a
 //! dialog that needed more files than the browser's six connections to a host took a whole
-//! extra round trip to open (bench/results). The page asks for the chunk when the user shows
-//! intent (pointer over, focus or touch on the button), so it is usually there by the time of
-//! the click; a click that beats it waits for it and is never dropped.
+//! extra round trip to open (bench/results/2026-11-28-first-load-levers.md). The page asks for
+//! the chunk when the user shows intent (pointer over, focus or touch on the button), so it is
+//! usually there by the time of the click; a click that beats it waits for it and is never
+//! dropped.
 //!
 //! A chunk that cannot be fetched (offline, or a deploy replaced it) is reported in a toast
 //! and the dialog stays closed; the next click tries again. (leptos's `#[lazy]` would panic,

@@ -1,3 +1,5 @@
+//! The "Regenerate API Key" modal: confirm, then show the new secret once. A page about the old
+//! key id moves to the new one only after the dialog closes, never while the secret is on screen.
 use leptos::prelude::*;
 
 use super::create_key_form::Cancel;

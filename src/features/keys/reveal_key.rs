@@ -1,3 +1,5 @@
+//! The one and only display of a new key's secret, with a ready-to-paste curl command. Read-only
+//! inputs keep both selectable without the WASM; copy buttons appear once it has loaded.
 use leptos::html;
 use leptos::prelude::*;
 

@@ -1,3 +1,5 @@
+//! Entity for `api_key_clients`: one row per key version, IP and user agent that authenticated,
+//! with only when it was last seen; the key's page lists its most recent clients from here.
 use sea_orm::entity::prelude::*;
 
 /// A client (IP address, user agent) that used one key version, and when it was last seen.

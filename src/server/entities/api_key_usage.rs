@@ -1,3 +1,5 @@
+//! Entity for `api_key_usage`: one row per key version and UTC day, whose counters the usage
+//! writer adds to in batches; a key's chart sums the rows of all its versions.
 use sea_orm::entity::prelude::*;
 
 /// Successful authentications of one key version on one UTC day, and the refused ones.

@@ -1,3 +1,6 @@
+//! Entity for `login_failures`: one sign-in attempt per row, inserted before the password is
+//! checked so concurrent guesses all count. A success clears the email's rows; a purge drops the
+//! rest once they leave the window.
 use sea_orm::entity::prelude::*;
 
 /// One failed sign-in attempt, kept for the throttling window.

@@ -1,3 +1,5 @@
+//! Entity for `api_key_restriction_changes`: a key's scopes, rate limit and allowlist before and
+//! after each change, kept by lineage so the history survives regenerates.
 use sea_orm::entity::prelude::*;
 
 /// One change of a key's restrictions (every version of the key shares its lineage).

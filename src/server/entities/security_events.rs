@@ -1,3 +1,5 @@
+//! Entity for `security_events`, the account's security log: what happened, when and from where.
+//! Append-only; entries go only when the account does.
 use sea_orm::entity::prelude::*;
 
 /// One entry of an account's security log. Rows are only ever inserted (and go with the

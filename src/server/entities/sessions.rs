@@ -1,3 +1,5 @@
+//! Entity for `sessions`: one row per signed-in browser, keyed by its cookie token's hash. Signing
+//! out deletes the row, and nothing caches it, so an ended session fails on every instance at once.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,3 +1,5 @@
+//! Entity for `throttle_events`: the shared store behind every limit but sign-in's, so each limit
+//! holds across instances and is timed by the database's clock rather than each server's.
 use sea_orm::entity::prelude::*;
 
 /// One counted event of a limit (`services::throttle`), kept until its window has passed.

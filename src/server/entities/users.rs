@@ -1,3 +1,5 @@
+//! Entity for `users`: one row per account. `Debug` is written by hand so the password hash never
+//! reaches a log line.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]

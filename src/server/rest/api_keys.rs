@@ -1,3 +1,5 @@
+//! `/api/api-keys`: list, create, read and regenerate the signed-in user's keys. DELETE and PUT
+//! answer 405 with the way forward: keys are kept for the record, and changed rather than replaced.
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde_json::Value;

@@ -1,3 +1,5 @@
+//! `/api/auth/*`: register, sign in, sign out and "who is signed in", with the session carried in
+//! the same HttpOnly cookie the web app uses.
 use axum::extract::State;
 use axum::http::{header, Extensions, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

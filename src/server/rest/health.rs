@@ -1,3 +1,5 @@
+//! `/healthz` and `/readyz` for load balancers and orchestrators: liveness never touches the
+//! database; readiness is 503 unless the database answers within 3 seconds.
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
