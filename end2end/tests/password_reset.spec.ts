@@ -22,7 +22,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByLabel("Email")).toBeFocused();
       await page.getByLabel("Email").fill(email);
       await page.getByRole("button", { name: "Send reset link" }).click();
-      await expect(page.getByRole("status")).toContainText("If an account exists for that email");
+      await expect(page.getByRole("main").getByRole("status")).toContainText("If an account exists for that email");
 
       const mail = await mailTo(email, "Reset your Keyward password");
       const link = linkIn(mail, "/reset-password?token=");
@@ -32,7 +32,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByLabel("New password")).toBeFocused();
       await page.getByLabel("New password").fill(NEW_PASSWORD);
       await page.getByRole("button", { name: "Set new password" }).click();
-      await expect(page.getByRole("status")).toContainText("Your password has been changed");
+      await expect(page.getByRole("main").getByRole("status")).toContainText("Your password has been changed");
 
       // The old session has ended; the new password signs in, the old one does not.
       expect((await api.get("/api/auth/session")).status()).toBe(401);
@@ -42,7 +42,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.goto(link);
       await page.getByLabel("New password").fill("yet another passphrase");
       await page.getByRole("button", { name: "Set new password" }).click();
-      await expect(page.getByRole("alert")).toContainText("This reset link is invalid or has expired");
+      await expect(page.getByRole("main").getByRole("alert")).toContainText("This reset link is invalid or has expired");
       await api.dispose();
     });
   });

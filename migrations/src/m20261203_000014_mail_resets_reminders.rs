@@ -34,6 +34,9 @@ impl MigrationTrait for Migration {
                     .col(ts(Outbox::ClaimedUntil).null())
                     .col(ts(Outbox::SentAt).null())
                     .col(ColumnDef::new(Outbox::LastError).string_len(500).null())
+                    // A reset mail's link: its token is made when the mail is sent, so no
+                    // secret is ever stored here (password_resets keeps only its hash).
+                    .col(ColumnDef::new(Outbox::ResetId).uuid().null())
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_outbox_user")
@@ -139,6 +142,7 @@ enum Outbox {
     ClaimedUntil,
     SentAt,
     LastError,
+    ResetId,
 }
 
 #[derive(DeriveIden)]

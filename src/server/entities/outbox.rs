@@ -20,9 +20,11 @@ pub struct Model {
     /// A sender's lease; other instances skip the mail until it has passed.
     pub claimed_until: Option<DateTimeUtc>,
     pub sent_at: Option<DateTimeUtc>,
-    /// The SMTP server's last refusal, for the operator (never holds a token: bodies are not
-    /// logged, and SMTP errors do not echo them).
+    /// The SMTP server's last refusal, for the operator.
     pub last_error: Option<String>,
+    /// For a password reset mail, its `password_resets` row: the link's token is made at
+    /// send time and put where the bodies hold `reset_tokens::SLOT`.
+    pub reset_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

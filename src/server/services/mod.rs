@@ -9,6 +9,7 @@ pub mod mail;
 pub mod password_reset;
 pub mod passwords;
 pub mod reminders;
+pub mod reset_tokens;
 pub mod security_log;
 pub mod sessions;
 pub mod sign_up_throttle;

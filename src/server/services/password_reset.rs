@@ -1,8 +1,9 @@
 //! Password reset by email. A request answers the same whether or not the account exists, and
 //! the answer does not wait for anything that depends on it: the throttles are counted (the
-//! same work for every address), then the lookup, the token and the mail happen after the
-//! response has gone. The token is a random 256-bit value mailed once and stored only as its
-//! SHA-256; it works once, for 30 minutes, and using it ends every session of the account.
+//! same work for every address), then the lookup and the queued mail happen after the
+//! response has gone. The token is a random 256-bit value made when the mail is sent and
+//! stored only as its SHA-256 (`reset_tokens`); it works once, for 30 minutes, and using it
+//! ends every session of the account.
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -14,13 +15,13 @@ use uuid::Uuid;
 use super::mail::{self, messages, Mailer};
 use super::passwords::{hash_password, Hashing};
 use super::throttle::{self, Limit, Reservation};
-use super::{login_throttle, security_log, sessions};
+use super::{login_throttle, reset_tokens, security_log, sessions};
 use crate::api::account::EventKind;
 use crate::api::validation::{normalize_email, validate_new_password};
 use crate::api::AppError;
 use crate::server::actor::Actor;
 use crate::server::config::Config;
-use crate::server::crypto::{random_token, sha256_hex};
+use crate::server::crypto::sha256_hex;
 use crate::server::db::begin_write;
 use crate::server::entities::{password_resets, users};
 use crate::server::time::now;
@@ -98,21 +99,21 @@ async fn send_link(
     else {
         return Ok(());
     };
-    let token = random_token::<32>().map_err(|_| AppError::Internal)?;
     let at = now();
+    let reset_id = Uuid::now_v7();
     let txn = begin_write(db).await?;
     password_resets::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(reset_id),
         user_id: Set(user.id),
-        token_hash: Set(sha256_hex(&token)),
+        token_hash: Set(reset_tokens::unusable_hash()?),
         created_at: Set(at),
         expires_at: Set(at + Duration::minutes(TOKEN_LIFETIME_MINUTES)),
         used_at: Set(None),
     }
     .insert(&txn)
     .await?;
-    let message = messages::password_reset(&mailer.public_url, &token);
-    mail::queue(&txn, Some(user.id), &user.email, message).await?;
+    let message = messages::password_reset(&mailer.public_url, reset_tokens::SLOT);
+    mail::queue(&txn, Some(user.id), &user.email, message, Some(reset_id)).await?;
     security_log::record(&txn, user.id, EventKind::ResetRequested, actor, None).await?;
     txn.commit().await?;
     Ok(())

@@ -126,7 +126,7 @@ async fn take(
         expires_at,
     };
     let message = messages::expiry_reminder(&mailer.public_url, &expiring, which);
-    mail::queue(&txn, Some(owner.id), &owner.email, message).await?;
+    mail::queue(&txn, Some(owner.id), &owner.email, message, None).await?;
     security_log::record(
         &txn,
         owner.id,

@@ -28,8 +28,15 @@ async fn a_mailed_link_sets_a_new_password_once_and_ends_every_session() {
         .into_iter()
         .map(|row| row.token_hash)
         .collect();
-    assert_eq!(stored.len(), 1);
-    assert_ne!(stored[0], token);
+    assert_eq!(stored, vec![keyward::server::crypto::sha256_hex(&token)]);
+    // Nor is it in the outbox: it was made as the mail went out.
+    use keyward::server::entities::outbox;
+    let queued = <outbox::Entity as sea_orm::EntityTrait>::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(queued.len(), 1);
+    assert!(!queued[0].text_body.contains(&token) && !queued[0].html_body.contains(&token));
 
     let short = app
         .post_json(

@@ -78,11 +78,13 @@ impl Mailer {
 }
 
 /// Queues `mail` to `to` on `db`, which should be the transaction of the event that causes it.
+/// `reset_id`: the password reset whose link the mail carries (see `reset_tokens`).
 pub async fn queue(
     db: &impl ConnectionTrait,
     user_id: Option<Uuid>,
     to: &str,
     mail: Mail,
+    reset_id: Option<Uuid>,
 ) -> Result<(), AppError> {
     let at = now();
     outbox::ActiveModel {
@@ -98,6 +100,7 @@ pub async fn queue(
         claimed_until: Set(None),
         sent_at: Set(None),
         last_error: Set(None),
+        reset_id: Set(reset_id),
     }
     .insert(db)
     .await?;

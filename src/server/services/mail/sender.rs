@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::Mailer;
 use crate::api::AppError;
 use crate::server::entities::outbox;
+use crate::server::services::reset_tokens;
 use crate::server::time::database_now;
 
 /// How long a claim keeps other instances off a mail: far longer than a send may take (the
@@ -53,7 +54,25 @@ pub async fn send_due(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize,
         let Some(mail) = claim(db, id, now).await? else {
             continue; // another instance took it
         };
-        let result = match build(mailer, &mail) {
+        let (text, html) = match mail.reset_id {
+            None => (mail.text_body.clone(), mail.html_body.clone()),
+            Some(reset_id) => match reset_tokens::mint(db, reset_id, now).await? {
+                Some(token) => (
+                    mail.text_body.replace(reset_tokens::SLOT, &token),
+                    mail.html_body.replace(reset_tokens::SLOT, &token),
+                ),
+                None => {
+                    abandon(
+                        db,
+                        id,
+                        "the reset link was used or expired before it was sent",
+                    )
+                    .await?;
+                    continue;
+                }
+            },
+        };
+        let result = match build(mailer, &mail, text, html) {
             Ok(message) => transport
                 .send(message)
                 .await
@@ -110,7 +129,12 @@ async fn claim(
     Ok(outbox::Entity::find_by_id(id).one(db).await?)
 }
 
-fn build(mailer: &Mailer, mail: &outbox::Model) -> Result<Message, String> {
+fn build(
+    mailer: &Mailer,
+    mail: &outbox::Model,
+    text: String,
+    html: String,
+) -> Result<Message, String> {
     let to: Mailbox = mail
         .to_address
         .parse()
@@ -119,10 +143,7 @@ fn build(mailer: &Mailer, mail: &outbox::Model) -> Result<Message, String> {
         .from(mailer.from.clone())
         .to(to)
         .subject(mail.subject.clone())
-        .multipart(MultiPart::alternative_plain_html(
-            mail.text_body.clone(),
-            mail.html_body.clone(),
-        ))
+        .multipart(MultiPart::alternative_plain_html(text, html))
         .map_err(|e| e.to_string())
 }
 
@@ -170,6 +191,24 @@ async fn mark_failed(
         )
         .col_expr(outbox::Column::LastError, Expr::value(Some(reason)))
         .filter(outbox::Column::Id.eq(mail.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Gives up on a mail that must not go any more; `last_error` says why.
+async fn abandon(db: &DatabaseConnection, id: Uuid, reason: &str) -> Result<(), AppError> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Attempts, Expr::value(MAX_ATTEMPTS))
+        .col_expr(
+            outbox::Column::ClaimedUntil,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(
+            outbox::Column::LastError,
+            Expr::value(Some(reason.to_owned())),
+        )
+        .filter(outbox::Column::Id.eq(id))
         .exec(db)
         .await?;
     Ok(())

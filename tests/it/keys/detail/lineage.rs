@@ -72,6 +72,8 @@ async fn the_detail_shows_the_whole_lineage_its_usage_and_its_clients() {
             "recentClients",
             "restrictionChanges",
             "events",
+            "weekReminderSentAt",
+            "dayReminderSentAt",
         ],
     );
     assert_fields(&body["key"], &LISTED_FIELDS);
