@@ -3,6 +3,7 @@
 //! cargo-leptos nor `Cargo.toml` beside it.
 mod env;
 mod file;
+mod mail;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use crate::api::net::IpNet;
 use crate::api::RateLimit;
 use crate::server::permissions::Catalog;
+use mail::{check_email_from, check_mail, check_smtp_url};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -141,6 +143,11 @@ impl Config {
             Config::default()
         };
         config.apply_env(|name| std::env::var(name).ok())?;
+        check_mail(&config).map_err(|reason| ConfigError::Value {
+            path: path.clone(),
+            setting: "email.smtp_url",
+            reason,
+        })?;
         Ok(config)
     }
 
@@ -174,24 +181,6 @@ fn check_public_url(url: &str) -> Result<(), String> {
         return Err("it must be a plain URL such as https://keys.example.com".into());
     }
     Ok(())
-}
-
-/// `smtps://` (TLS from the first byte), `smtp://…?tls=required` (STARTTLS), or plain
-/// `smtp://` for a relay on the same host, as lettre reads them.
-fn check_smtp_url(url: &str) -> Result<(), String> {
-    if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-        return Err("it must start with smtp:// or smtps://, such as smtp://127.0.0.1:2525".into());
-    }
-    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
-        .map(|_| ())
-        .map_err(|err| err.to_string())
-}
-
-/// A mailbox such as `Keyward <keys@example.com>` or `keys@example.com`.
-fn check_email_from(from: &str) -> Result<(), String> {
-    from.parse::<lettre::message::Mailbox>()
-        .map(|_| ())
-        .map_err(|_| "it must be an address such as Keyward <keys@example.com>".into())
 }
 
 /// `100/60`: 100 requests per 60 seconds; `none`: no default.

@@ -68,8 +68,19 @@ pub async fn request(
     reserve(db, &format!("reset-email:{email}"), limits.per_email).await?;
     let (db, mailer, actor) = (db.clone(), mailer.clone(), actor.clone());
     tokio::spawn(async move {
-        if let Err(err) = send_link(&db, &mailer, &email, &actor).await {
-            tracing::warn!(error = %err, "could not queue a password reset mail");
+        // The answer has gone: a database that fails now (an outage, SQLite busy) is tried
+        // again a few times rather than losing the request.
+        for wait_secs in [1, 2, 4, 0] {
+            match send_link(&db, &mailer, &email, &actor).await {
+                Ok(()) => return,
+                Err(err) if wait_secs == 0 => {
+                    tracing::error!(error = %err, "could not queue a password reset mail; the request is lost");
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "could not queue a password reset mail; will retry");
+                    tokio::time::sleep(std::time::Duration::from_secs(wait_secs)).await;
+                }
+            }
         }
     });
     Ok(())
@@ -169,6 +180,9 @@ pub async fn confirm(
     security_log::record(&txn, reset.user_id, EventKind::ResetCompleted, actor, None).await?;
     txn.commit().await?;
     // Whoever was locked out by failed sign-ins may sign in with the new password at once.
-    login_throttle::reset_email(db, &email).await?;
+    // The password has changed whatever happens here: a failure is not the request's.
+    if let Err(err) = login_throttle::reset_email(db, &email).await {
+        tracing::warn!(error = %err, "could not clear the sign-in failures after a reset");
+    }
     Ok(())
 }

@@ -9,9 +9,7 @@
 //! row and the other changes nothing and sends nothing.
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::mail::messages::{self, ExpiringKey, Reminder};
 use super::mail::{self, Mailer};
@@ -34,24 +32,29 @@ pub async fn queue_due(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize
         return Ok(0);
     }
     let now = database_now(db).await?;
-    let due = api_keys::Entity::find()
-        .filter(api_keys::Column::DeletedAt.is_null())
-        .filter(api_keys::Column::ExpiresAt.gt(now))
-        .filter(api_keys::Column::ExpiresAt.lte(now + Duration::days(7)))
-        .filter(
-            Condition::any()
-                .add(api_keys::Column::WeekReminderAt.is_null())
-                // The day's reminder is due from the start of the (UTC) day, at most 24 h before.
-                .add(
-                    Condition::all()
-                        .add(api_keys::Column::DayReminderAt.is_null())
-                        .add(api_keys::Column::ExpiresAt.lte(now + Duration::days(1))),
-                ),
-        )
-        .order_by_asc(api_keys::Column::ExpiresAt)
-        .limit(BATCH)
+    let live = || {
+        api_keys::Entity::find()
+            .filter(api_keys::Column::DeletedAt.is_null())
+            .filter(api_keys::Column::ExpiresAt.gt(now))
+            .order_by_asc(api_keys::Column::ExpiresAt)
+            .limit(BATCH)
+    };
+    // The day's reminders, then the weeks': two queries, so that keys whose day has not come
+    // yet can never fill a batch that a week's reminder is waiting behind. A day's reminder is
+    // due at most 25 hours before its key expires (`day_reminder_from`), and the keys come
+    // soonest first, so those that are due are at the front of the day's list.
+    let mut due = live()
+        .filter(api_keys::Column::DayReminderAt.is_null())
+        .filter(api_keys::Column::ExpiresAt.lte(now + Duration::hours(25)))
         .all(db)
         .await?;
+    due.extend(
+        live()
+            .filter(api_keys::Column::WeekReminderAt.is_null())
+            .filter(api_keys::Column::ExpiresAt.lte(now + Duration::days(7)))
+            .all(db)
+            .await?,
+    );
     let mut queued = 0;
     for key in due {
         let Some(which) = reminder_due(&key, now) else {
@@ -64,11 +67,22 @@ pub async fn queue_due(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize
     Ok(queued)
 }
 
+/// When the "expires today" reminder is due: the start of the UTC day the key expires on, or
+/// of the day before when it expires in the first hour of its day (a key that expires at
+/// 00:00 would otherwise be gone the moment its day began).
+fn day_reminder_from(expires_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let day_starts = expires_at.date_naive().and_hms_opt(0, 0, 0)?.and_utc();
+    if expires_at - day_starts < Duration::hours(1) {
+        Some(day_starts - Duration::days(1))
+    } else {
+        Some(day_starts)
+    }
+}
+
 /// Which reminder `key` is due for at `now`, if any.
 fn reminder_due(key: &api_keys::Model, now: DateTime<Utc>) -> Option<Reminder> {
     let expires_at = key.expires_at?;
-    let day_starts = expires_at.date_naive().and_hms_opt(0, 0, 0)?.and_utc();
-    if key.day_reminder_at.is_none() && now >= day_starts {
+    if key.day_reminder_at.is_none() && now >= day_reminder_from(expires_at)? {
         Some(Reminder::Day)
     } else if key.week_reminder_at.is_none() {
         Some(Reminder::Week)
@@ -188,6 +202,19 @@ mod tests {
         );
         assert_eq!(
             reminder_due(&key(expires, true, true), at("2026-12-10T10:00:00Z")),
+            None
+        );
+    }
+
+    #[test]
+    fn a_key_that_expires_at_midnight_gets_its_day_reminder_the_day_before() {
+        let expires = at("2027-01-31T00:00:00Z");
+        assert_eq!(
+            reminder_due(&key(expires, true, false), at("2027-01-30T00:00:00Z")),
+            Some(Reminder::Day)
+        );
+        assert_eq!(
+            reminder_due(&key(expires, true, false), at("2027-01-29T23:59:59Z")),
             None
         );
     }

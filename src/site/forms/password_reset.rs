@@ -1,6 +1,7 @@
 //! The forgotten-password forms. A success redirects (`?sent=1`, `?done=1`), so a reload never
 //! posts again; a refusal renders the page with the message and what was typed.
 use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::fields::first;
@@ -23,7 +24,15 @@ pub async fn request(State(state): State<AppState>, request: Request) -> Respons
                 email,
                 error: error.to_string(),
             };
-            page_with_outcome(&state, &request, FORGOT_ACTION, outcome, status_of(&error)).await
+            let mut page =
+                page_with_outcome(&state, &request, FORGOT_ACTION, outcome, status_of(&error))
+                    .await;
+            // As the JSON API does: a 429 says when to come back.
+            if let Some(secs) = error.retry_after_secs() {
+                page.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            page
         }
     }
 }

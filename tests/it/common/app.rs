@@ -70,6 +70,7 @@ impl TestApp {
     /// The app on a database of the test's own (a private cluster, a relay): nothing is
     /// created or dropped for it.
     pub async fn on_url(url: &str, mut config: Config) -> TestApp {
+        log_when_asked();
         let db = keyward::server::db::connect(url, config.max_connections)
             .await
             .unwrap_or_else(|err| panic!("cannot connect to and migrate {url}: {err}"));

@@ -27,8 +27,9 @@ use crate::server::time::database_now;
 const LEASE_SECS: i64 = 300;
 /// Mails handled per look at the queue.
 const BATCH: u64 = 20;
-/// After this many failed sends a mail is left for the operator (`last_error` says why).
-pub const MAX_ATTEMPTS: i32 = 20;
+/// After this many failed sends a mail is left for the operator (`last_error` says why): with
+/// the hourly ceiling below, about four days of SMTP outage.
+pub const MAX_ATTEMPTS: i32 = 100;
 /// Retries back off up to this.
 const MAX_BACKOFF_SECS: i64 = 3600;
 
@@ -51,6 +52,9 @@ pub async fn send_due(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize,
         .await?;
     let mut delivered = 0;
     for id in due {
+        // The clock is read again for each mail: sends before it may have taken a while, and a
+        // lease measured from the batch's start could have run out already.
+        let now = database_now(db).await?;
         let Some(mail) = claim(db, id, now).await? else {
             continue; // another instance took it
         };
@@ -64,7 +68,7 @@ pub async fn send_due(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize,
                 None => {
                     abandon(
                         db,
-                        id,
+                        &mail,
                         "the reset link was used or expired before it was sent",
                     )
                     .await?;
@@ -82,12 +86,16 @@ pub async fn send_due(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize,
         };
         match result {
             Ok(()) => {
-                mark_sent(db, id).await?;
+                mark_sent(db, &mail).await?;
                 delivered += 1;
             }
             Err(reason) => {
-                // The subject and the address only: a body may hold a reset token.
-                tracing::warn!(mail = %id, attempt = mail.attempts, error = %reason, "could not send a mail; will retry");
+                // Never the body: it holds a reset link once the token is in.
+                if mail.attempts >= MAX_ATTEMPTS {
+                    tracing::error!(mail = %mail.id, attempts = mail.attempts, error = %reason, "giving up on a mail");
+                } else {
+                    tracing::warn!(mail = %mail.id, attempt = mail.attempts, error = %reason, "could not send a mail; will retry");
+                }
                 mark_failed(db, &mail, &reason, mailer.poll).await?;
             }
         }
@@ -147,9 +155,16 @@ fn build(
         .map_err(|e| e.to_string())
 }
 
-async fn mark_sent(db: &DatabaseConnection, id: Uuid) -> Result<(), AppError> {
+/// Only while this instance's claim holds: a claim that lapsed is another instance's now.
+fn held(mail: &outbox::Model) -> Condition {
+    Condition::all()
+        .add(outbox::Column::Id.eq(mail.id))
+        .add(outbox::Column::ClaimedUntil.eq(mail.claimed_until))
+}
+
+async fn mark_sent(db: &DatabaseConnection, mail: &outbox::Model) -> Result<(), AppError> {
     let now = database_now(db).await?;
-    outbox::Entity::update_many()
+    let marked = outbox::Entity::update_many()
         .col_expr(outbox::Column::SentAt, Expr::value(now))
         .col_expr(
             outbox::Column::ClaimedUntil,
@@ -159,9 +174,12 @@ async fn mark_sent(db: &DatabaseConnection, id: Uuid) -> Result<(), AppError> {
             outbox::Column::LastError,
             Expr::value(Option::<String>::None),
         )
-        .filter(outbox::Column::Id.eq(id))
+        .filter(held(mail))
         .exec(db)
         .await?;
+    if marked.rows_affected != 1 {
+        tracing::warn!(mail = %mail.id, "a mail was sent after its claim lapsed; another instance may send it again");
+    }
     Ok(())
 }
 
@@ -190,14 +208,18 @@ async fn mark_failed(
             Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
         )
         .col_expr(outbox::Column::LastError, Expr::value(Some(reason)))
-        .filter(outbox::Column::Id.eq(mail.id))
+        .filter(held(mail))
         .exec(db)
         .await?;
     Ok(())
 }
 
 /// Gives up on a mail that must not go any more; `last_error` says why.
-async fn abandon(db: &DatabaseConnection, id: Uuid, reason: &str) -> Result<(), AppError> {
+async fn abandon(
+    db: &DatabaseConnection,
+    mail: &outbox::Model,
+    reason: &str,
+) -> Result<(), AppError> {
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Attempts, Expr::value(MAX_ATTEMPTS))
         .col_expr(
@@ -208,7 +230,7 @@ async fn abandon(db: &DatabaseConnection, id: Uuid, reason: &str) -> Result<(), 
             outbox::Column::LastError,
             Expr::value(Some(reason.to_owned())),
         )
-        .filter(outbox::Column::Id.eq(id))
+        .filter(held(mail))
         .exec(db)
         .await?;
     Ok(())
