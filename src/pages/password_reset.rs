@@ -40,21 +40,8 @@ mod ssr {
     use crate::features::auth::password_reset::{
         ForgotPasswordForm, ResetOutcome, ResetPasswordForm,
     };
+    use crate::pages::query_param;
     use crate::server::state::AppState;
-
-    /// A query parameter of this request, percent-decoded.
-    fn query_param(name: &str) -> Option<String> {
-        let parts = use_context::<axum::http::request::Parts>()?;
-        let query = parts.uri.query()?;
-        query.split('&').find_map(|pair| {
-            let (key, value) = pair.split_once('=')?;
-            let value = percent_encoding::percent_decode_str(value)
-                .decode_utf8()
-                .ok()?
-                .into_owned();
-            (key == name && !value.is_empty()).then_some(value)
-        })
-    }
 
     #[component]
     pub fn ForgotPassword() -> impl IntoView {

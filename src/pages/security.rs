@@ -25,17 +25,8 @@ mod ssr {
     use crate::features::account::security_log_card::SecurityLogCard;
     use crate::features::account::sessions_card::SessionsCard;
     use crate::features::account::{done_message, SecurityOutcome};
+    use crate::pages::query_param;
     use crate::server_fns::account::security_overview;
-
-    /// A query parameter of this request.
-    fn query_param(name: &str) -> Option<String> {
-        let parts = use_context::<axum::http::request::Parts>()?;
-        let query = parts.uri.query()?;
-        query.split('&').find_map(|pair| {
-            let (key, value) = pair.split_once('=')?;
-            (key == name && !value.is_empty()).then(|| value.to_owned())
-        })
-    }
 
     #[component]
     pub fn Security() -> impl IntoView {
